@@ -1,0 +1,1 @@
+"""Chat: sessions, the browser UI (the only gradio importer) and the server entry point."""

@@ -1,0 +1,162 @@
+"""The `newsqa` command: ingest, stats, delete, serve. NewsQAError becomes a one-line error."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from assistant import offline
+from assistant.errors import NewsQAError
+
+EXIT_FAILED_SOURCES = 1
+EXIT_ERROR = 2
+
+
+def _settings() -> Any:
+    from assistant.settings import load_settings
+
+    return load_settings()
+
+
+def _progress_bar(enabled: bool) -> tuple[Any, Any]:
+    """A tqdm bar over sources with articles/s and chunks/s, and its callback."""
+    if not enabled:
+        return None, None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="source", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+    def on_progress(p: Any) -> None:
+        bar.total = p.sources_total
+        bar.n = p.sources_done
+        rate = max(p.elapsed, 1e-6)
+        bar.set_postfix_str(
+            f"{p.articles} articles ({p.articles / rate:.1f}/s), "
+            f"{p.chunks} chunks ({p.chunks / rate:.1f}/s)",
+            refresh=False,
+        )
+        bar.refresh()
+
+    return bar, on_progress
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from assistant.index.build import NewsIndex
+    from assistant.index.embeddings import Embedder
+
+    settings = _settings()
+    embedder = Embedder.packaged(settings.embedding.batch_size)
+    bar, on_progress = _progress_bar(not args.quiet and not args.json)
+    with NewsIndex.open(settings, args.index, embedder=embedder, create=True) as index:
+        try:
+            report = index.ingest(args.sources, on_progress)
+        finally:
+            if bar is not None:
+                bar.close()
+        articles, chunks = index.catalog.counts()
+    for failure in report.failed:
+        print(f"newsqa: failed: {failure}", file=sys.stderr)
+    if args.json:
+        print(json.dumps({**report.as_json(), "articles": articles, "chunks": chunks}))
+    else:
+        rate = report.chunks_written / report.seconds if report.seconds else 0.0
+        print(
+            f"added {len(report.added)}, updated {len(report.updated)}, "
+            f"unchanged {len(report.unchanged)}, failed {len(report.failed)}"
+            + (
+                f" (of the unchanged, {len(report.duplicates)} duplicates)"
+                if report.duplicates
+                else ""
+            )
+            + f"; {report.chunks_written} chunks written in {report.seconds:.1f} s "
+            f"({rate:.1f} chunks/s); index now holds {articles} articles, {chunks} chunks"
+        )
+    return EXIT_FAILED_SOURCES if report.failed else 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from assistant.index.build import NewsIndex
+
+    with NewsIndex.open(_settings(), args.index) as index:
+        stats = index.stats()
+    if args.json:
+        print(json.dumps(stats))
+        return 0
+    print(f"index      {stats['index']}  (vectors: {stats['vectors']})")
+    print(f"articles   {stats['articles']}")
+    print(f"chunks     {stats['chunks']}")
+    print(f"published  {stats['published_from'] or '-'} .. {stats['published_to'] or '-'}")
+    print(f"model      {stats['model']} ({stats['dimensions']} dims)")
+    print("outlets    " + (", ".join(f"{k} ({v})" for k, v in stats["outlets"].items()) or "-"))
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from assistant.index.build import NewsIndex
+
+    with NewsIndex.open(_settings(), args.index) as index:
+        deleted, missing = index.delete(args.article_ids)
+    for article_id in missing:
+        print(f"newsqa: failed: no article with id {article_id!r}", file=sys.stderr)
+    print(f"deleted {len(deleted)} article(s)")
+    return EXIT_FAILED_SOURCES if missing else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.chat.serve import serve
+
+    serve(_settings(), index=args.index, host=args.host, port=args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsqa", description="Question answering over news articles, with cited sources."
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--index",
+        metavar="NAME_OR_PATH",
+        help="index name under indexes/ or a folder path (default: NEWSQA_INDEX or 'default')",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = sub.add_parser("ingest", parents=[common], help="add articles from files or folders")
+    ingest.add_argument("sources", nargs="+", metavar="SOURCE", help="file or folder")
+    ingest.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    ingest.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    ingest.set_defaults(func=cmd_ingest)
+
+    stats = sub.add_parser("stats", parents=[common], help="what the index holds")
+    stats.add_argument("--json", action="store_true", help="print as one JSON object")
+    stats.set_defaults(func=cmd_stats)
+
+    delete = sub.add_parser("delete", parents=[common], help="remove articles by id")
+    delete.add_argument("article_ids", nargs="+", metavar="ARTICLE_ID")
+    delete.set_defaults(func=cmd_delete)
+
+    serve = sub.add_parser("serve", parents=[common], help="start the browser chat")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    offline.enforce()
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except NewsQAError as exc:
+        print(f"newsqa: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("newsqa: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,424 @@
+"""An index on disk: open it, ingest sources into it (idempotent, crash-safe), delete, stats.
+
+Write order for every batch: vectors into Chroma first, then one catalog transaction.
+The catalog is the truth: after a crash, `repair` deletes Chroma vectors the catalog
+does not know, re-embeds catalog chunks Chroma lacks, and rebuilds BM25, so every
+article is either fully present or absent and re-ingested on the next run.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import (
+    ArticleNotFoundError,
+    IndexBusyError,
+    IndexNotFoundError,
+    NewsQAError,
+    SourceError,
+)
+from assistant.index.bm25 import ChunkBM25
+from assistant.index.catalog import Catalog, IndexedArticle
+from assistant.index.embeddings import Embedder
+from assistant.index.manifest import Manifest
+from assistant.index.vector_store import ChunkVectorStore, collection_name
+from assistant.ingest.sources import expand_sources, load_source
+from assistant.ingest.split import chunk_sentences, split_sentences
+from assistant.settings import Settings
+from assistant.types import Article, Chunk
+
+CATALOG_FILE = "catalog.sqlite"
+DIRTY_MARKER = ".write-in-progress"
+LOCK_FILE = ".lock"
+SPLITTER = "nupunkt"
+
+
+def embedding_text(title: str, chunk_text: str) -> str:
+    """What the model reads for a chunk: the headline gives short chunks their topic."""
+    return f"{title}\n{chunk_text}"
+
+
+def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, str | int]:
+    """Chroma metadata for a chunk; None values are left out (Chroma rejects them)."""
+    meta: dict[str, str | int | None] = {
+        "article_id": article.id,
+        "chunk": chunk.n,
+        "title": article.title,
+        "outlet": article.outlet,
+        "url": article.url,
+        "published_ts": article.published_ts,
+        "sentence_start": chunk.sentence_start,
+        "sentence_end": chunk.sentence_end,
+    }
+    return {k: v for k, v in meta.items() if v is not None}
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    failed: list[SourceError] = field(default_factory=list)
+    chunks_written: int = 0
+    seconds: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "duplicates": len(self.duplicates),
+            "failed": [{"source": e.source, "error": e.reason} for e in self.failed],
+            "chunks_written": self.chunks_written,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an ingest stands; sent to the caller's callback after each source and batch."""
+
+    sources_done: int
+    sources_total: int
+    articles: int
+    chunks: int
+    elapsed: float
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class NewsIndex:
+    """One index folder: catalog.sqlite, chroma/ (or a Chroma server), bm25/, manifest.json."""
+
+    def __init__(
+        self,
+        folder: Path,
+        settings: Settings,
+        catalog: Catalog,
+        vectors: ChunkVectorStore,
+        manifest: Manifest,
+        embedder: Embedder | None,
+    ) -> None:
+        self.folder = folder
+        self.settings = settings
+        self.catalog = catalog
+        self.vectors = vectors
+        self.manifest = manifest
+        self._embedder = embedder
+        self._lock_handle: Any = None
+        self._bm25: ChunkBM25 | None = None
+
+    # -- opening -----------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        name_or_path: str | None = None,
+        *,
+        embedder: Embedder | None = None,
+        create: bool = False,
+    ) -> NewsIndex:
+        """Open an index; with `create`, make it when missing. Checks model and chunking
+        against the manifest when an embedder is given (every path that embeds has one)."""
+        folder = settings.index_path(name_or_path)
+        manifest = Manifest.read(folder)
+        if manifest is None and not create:
+            raise IndexNotFoundError(
+                f"no index at {folder}; create it with `newsqa ingest PATH --index {folder}`"
+            )
+        chunking = cls._chunking(settings)
+        existed = manifest is not None
+        if manifest is None:
+            if embedder is None:
+                raise IndexNotFoundError(f"no index at {folder} and no embedder to create one")
+            folder.mkdir(parents=True, exist_ok=True)
+            manifest = Manifest(
+                model=embedder.name,
+                dimensions=embedder.dimensions,
+                chunking=chunking,
+                collection=collection_name(folder.resolve().name),
+                chroma_url=settings.chroma_url,
+            )
+        elif embedder is not None:
+            manifest.check_compatible(folder, embedder.name, embedder.dimensions, chunking)
+        if existed and manifest.chroma_url != settings.chroma_url:
+            where = manifest.chroma_url or "embedded Chroma"
+            raise IndexNotFoundError(
+                f"index {folder} keeps its vectors in {where}; set NEWSQA_CHROMA_URL to match"
+            )
+        vectors = ChunkVectorStore.open(
+            path=folder / "chroma", url=settings.chroma_url, name=manifest.collection
+        )
+        catalog = Catalog(folder / CATALOG_FILE)
+        if not existed:
+            manifest.write(folder)
+        return cls(folder, settings, catalog, vectors, manifest, embedder)
+
+    @staticmethod
+    def _chunking(settings: Settings) -> dict[str, Any]:
+        return {**settings.chunking.model_dump(), "splitter": SPLITTER, "embedded": "title+chunk"}
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = Embedder.packaged(self.settings.embedding.batch_size)
+        return self._embedder
+
+    def close(self) -> None:
+        self._unlock()
+        self.catalog.close()
+
+    def __enter__(self) -> NewsIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing: lock, crash marker, repair ---------------------------------------
+    def _lock(self) -> None:
+        if self._lock_handle is not None:
+            return
+        handle = open(self.folder / LOCK_FILE, "a+")  # noqa: SIM115 - held until close
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise IndexBusyError(
+                f"index {self.folder} is being written by another newsqa process; "
+                "wait for it to finish"
+            ) from None
+        self._lock_handle = handle
+
+    def _unlock(self) -> None:
+        if self._lock_handle is not None:
+            self._lock_handle.close()
+            self._lock_handle = None
+
+    def _begin_write(self) -> None:
+        self._lock()
+        if (self.folder / DIRTY_MARKER).exists():
+            self.repair()
+        (self.folder / DIRTY_MARKER).write_text(str(os.getpid()))
+
+    def _end_write(self) -> None:
+        self._refresh_derived()
+        (self.folder / DIRTY_MARKER).unlink(missing_ok=True)
+
+    def repair(self) -> dict[str, int]:
+        """Make Chroma and BM25 match the catalog after an interrupted write."""
+        known = self.catalog.chunk_ids()
+        stored = self.vectors.ids()
+        orphans = sorted(stored - known)
+        missing = sorted(known - stored)
+        self.vectors.delete_ids(orphans)
+        if missing:
+            article_ids = sorted({chunk_id.rsplit(":", 1)[0] for chunk_id in missing})
+            wanted = set(missing)
+            for article_id in article_ids:
+                article = self.catalog.article(article_id)
+                chunks = [c for c in self.catalog.chunks_of([article_id]) if c.id in wanted]
+                if article and chunks:
+                    self._write_vectors([(article, chunks)])
+        self._refresh_derived(force=True)
+        return {"orphans_deleted": len(orphans), "chunks_restored": len(missing)}
+
+    def _refresh_derived(self, force: bool = False) -> None:
+        """Rebuild BM25 and the manifest counts when the catalog moved on."""
+        generation = self.catalog.generation
+        bm25 = ChunkBM25.load(self.folder / "bm25")
+        if force or bm25 is None or bm25.generation != generation:
+            ids, texts = self.catalog.chunks_for_search()
+            bm25 = ChunkBM25.build(ids, texts, generation)
+            bm25.save(self.folder / "bm25")
+        self._bm25 = bm25
+        articles, chunks = self.catalog.counts()
+        m = self.manifest
+        if force or (m.articles, m.chunks, m.generation) != (articles, chunks, generation):
+            m.articles, m.chunks, m.generation = articles, chunks, generation
+            m.write(self.folder)
+
+    @property
+    def bm25(self) -> ChunkBM25:
+        if self._bm25 is None or self._bm25.generation != self.catalog.generation:
+            loaded = ChunkBM25.load(self.folder / "bm25")
+            if loaded is None or loaded.generation != self.catalog.generation:
+                ids, texts = self.catalog.chunks_for_search()
+                loaded = ChunkBM25.build(ids, texts, self.catalog.generation)
+            self._bm25 = loaded
+        return self._bm25
+
+    # -- ingest ----------------------------------------------------------------------
+    def prepare(self, article: Article) -> IndexedArticle:
+        """Split an article into sentences and model-sized chunks."""
+        sentences = split_sentences(article.id, article.text)
+        title_tokens = self.embedder.count_tokens([article.title + "\n"])[0]
+        cfg = self.settings.chunking
+        chunks = chunk_sentences(
+            sentences,
+            article.text,
+            count_tokens=self.embedder.count_tokens,
+            max_words=cfg.max_words,
+            max_tokens=min(cfg.max_tokens, self.embedder.max_tokens),
+            overlap=cfg.overlap_sentences,
+            reserved_tokens=2 + title_tokens,
+        )
+        return IndexedArticle(article, sentences, chunks)
+
+    def _write_vectors(self, items: Sequence[tuple[Article, Sequence[Chunk]]]) -> int:
+        pairs = [(a, c) for a, chunks in items for c in chunks]
+        if not pairs:
+            return 0
+        vectors = self.embedder.embed([embedding_text(a.title, c.text) for a, c in pairs])
+        self.vectors.upsert(
+            [c.id for _, c in pairs],
+            vectors,
+            [c.text for _, c in pairs],
+            [chunk_metadata(a, c) for a, c in pairs],
+        )
+        return len(pairs)
+
+    def ingest(
+        self, sources: Iterable[str | Path], on_progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        """Add files and folders; unchanged articles are skipped, changed ones replaced."""
+        return self.ingest_articles(self._articles_from(sources), on_progress)
+
+    def _articles_from(
+        self, sources: Iterable[str | Path]
+    ) -> Iterable[tuple[int, int, Article | SourceError]]:
+        expanded = list(expand_sources(sources))
+        for number, item in enumerate(expanded, start=1):
+            if isinstance(item, SourceError):
+                yield number, len(expanded), item
+                continue
+            for result in load_source(item, self.settings.ingest.max_file_mb):
+                yield number, len(expanded), result
+
+    def ingest_articles(
+        self,
+        results: Iterable[tuple[int, int, Article | SourceError]],
+        on_progress: ProgressCallback | None = None,
+    ) -> IngestReport:
+        """Ingest loaded articles given as (source number, source total, article or error)."""
+        report = IngestReport()
+        started = time.perf_counter()
+        batch: dict[str, tuple[IndexedArticle, bool]] = {}
+        batch_hashes: dict[str, str] = {}
+        done = total = 0
+
+        def tell() -> None:
+            if on_progress:
+                on_progress(
+                    Progress(
+                        done,
+                        total,
+                        len(report.added) + len(report.updated),
+                        report.chunks_written,
+                        time.perf_counter() - started,
+                    )
+                )
+
+        def flush() -> None:
+            if not batch:
+                return
+            items = [item for item, _ in batch.values()]
+            replaced = [item.article.id for item, was_there in batch.values() if was_there]
+            self.vectors.delete_articles(replaced)
+            report.chunks_written += self._write_vectors([(i.article, i.chunks) for i in items])
+            self.catalog.commit(items)
+            batch.clear()
+            batch_hashes.clear()
+            tell()
+
+        self._begin_write()
+        try:
+            for number, source_total, result in results:
+                total = source_total
+                if number > done + 1:
+                    done = number - 1
+                    tell()
+                if isinstance(result, SourceError):
+                    report.failed.append(result)
+                    continue
+                article = result
+                known_hash = self.catalog.content_hash(article.id)
+                if known_hash == article.content_hash:
+                    report.unchanged.append(article.id)
+                    continue
+                twin = self.catalog.article_with_hash(article.content_hash) or batch_hashes.get(
+                    article.content_hash
+                )
+                if twin and twin != article.id and known_hash is None:
+                    report.duplicates.append(article.id)
+                    report.unchanged.append(article.id)
+                    continue
+                try:
+                    prepared = self.prepare(article)
+                except NewsQAError as exc:
+                    report.failed.append(SourceError(article.source, str(exc)))
+                    continue
+                if not prepared.chunks:
+                    report.failed.append(SourceError(article.source, "no sentences in the text"))
+                    continue
+                (report.updated if known_hash else report.added).append(article.id)
+                batch[article.id] = (prepared, known_hash is not None)
+                batch_hashes[article.content_hash] = article.id
+                if sum(len(i.chunks) for i, _ in batch.values()) >= (
+                    self.settings.ingest.commit_every
+                ):
+                    flush()
+            flush()
+            done = total
+            tell()
+        finally:
+            self._end_write()
+            self._unlock()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # -- delete, stats -----------------------------------------------------------------
+    def delete(self, article_ids: Sequence[str]) -> tuple[list[str], list[str]]:
+        """Remove articles; returns (deleted ids, ids the index did not hold)."""
+        present = [a for a in article_ids if self.catalog.has_article(a)]
+        missing = [a for a in article_ids if not self.catalog.has_article(a)]
+        if present:
+            self._begin_write()
+            try:
+                self.vectors.delete_articles(present)
+                self.catalog.delete(present)
+            finally:
+                self._end_write()
+                self._unlock()
+        return present, missing
+
+    def require_article(self, article_id: str) -> Article:
+        article = self.catalog.article(article_id)
+        if article is None:
+            raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.folder}")
+        return article
+
+    def stats(self) -> dict[str, Any]:
+        articles, chunks = self.catalog.counts()
+        first, last = self.catalog.date_range()
+        return {
+            "index": str(self.folder),
+            "vectors": self.vectors.where,
+            "articles": articles,
+            "chunks": chunks,
+            "vectors_stored": self.vectors.count(),
+            "outlets": self.catalog.outlets(),
+            "published_from": first.date().isoformat() if first else None,
+            "published_to": last.date().isoformat() if last else None,
+            "model": self.manifest.model,
+            "dimensions": self.manifest.dimensions,
+            "chunking": self.manifest.chunking,
+            "schema_version": self.manifest.schema_version,
+        }

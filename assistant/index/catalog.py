@@ -1,0 +1,255 @@
+"""The catalog (SQLite): the source of truth for which articles, sentences and chunks an
+index holds. Chroma and BM25 are derived from it and are repaired to match it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assistant.types import Article, Chunk, Sentence
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    outlet TEXT,
+    url TEXT,
+    published TEXT,
+    published_ts INTEGER,
+    updated TEXT,
+    authors TEXT NOT NULL,
+    text TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    source TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
+CREATE TABLE IF NOT EXISTS sentences (
+    article_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+"""
+
+
+@dataclass(frozen=True)
+class IndexedArticle:
+    """An article ready to commit: its sentences and chunks already computed."""
+
+    article: Article
+    sentences: Sequence[Sentence]
+    chunks: Sequence[Chunk]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- reads ---------------------------------------------------------------
+    @property
+    def generation(self) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def content_hash(self, article_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT content_hash FROM articles WHERE id=?", (article_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def article_with_hash(self, content_hash: str) -> str | None:
+        row = self._db.execute(
+            "SELECT id FROM articles WHERE content_hash=? LIMIT 1", (content_hash,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def has_article(self, article_id: str) -> bool:
+        return self.content_hash(article_id) is not None
+
+    def counts(self) -> tuple[int, int]:
+        articles = self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        chunks = self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        return int(articles), int(chunks)
+
+    def chunk_ids(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT id FROM chunks")}
+
+    def chunks_for_search(self) -> tuple[list[str], list[str]]:
+        """Chunk ids and the text BM25 indexes for them (title, then chunk text)."""
+        rows = self._db.execute(
+            "SELECT c.id, a.title, c.text FROM chunks c JOIN articles a ON a.id = c.article_id "
+            "ORDER BY c.article_id, c.n"
+        ).fetchall()
+        return [r[0] for r in rows], [f"{r[1]}\n{r[2]}" for r in rows]
+
+    def chunks_of(self, article_ids: Iterable[str]) -> list[Chunk]:
+        ids = list(article_ids)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self._db.execute(
+            "SELECT article_id, n, sentence_start, sentence_end, start, end, text FROM chunks "
+            f"WHERE article_id IN ({marks}) ORDER BY article_id, n",
+            ids,
+        ).fetchall()
+        return [Chunk(*row) for row in rows]
+
+    def sentences_of(self, article_id: str) -> list[Sentence]:
+        text = self._db.execute("SELECT text FROM articles WHERE id=?", (article_id,)).fetchone()
+        if not text:
+            return []
+        rows = self._db.execute(
+            "SELECT idx, start, end FROM sentences WHERE article_id=? ORDER BY idx", (article_id,)
+        ).fetchall()
+        return [Sentence(article_id, i, s, e, text[0][s:e]) for i, s, e in rows]
+
+    def article(self, article_id: str) -> Article | None:
+        row = self._db.execute(
+            "SELECT id, title, text, outlet, url, published, authors, source, ingested_at, "
+            "updated FROM articles WHERE id=?",
+            (article_id,),
+        ).fetchone()
+        return self._article(row) if row else None
+
+    def articles(self) -> list[Article]:
+        rows = self._db.execute(
+            "SELECT id, title, text, outlet, url, published, authors, source, ingested_at, "
+            "updated FROM articles ORDER BY published_ts DESC, title"
+        ).fetchall()
+        return [self._article(row) for row in rows]
+
+    @staticmethod
+    def _article(row: tuple) -> Article:
+        return Article(
+            id=row[0],
+            title=row[1],
+            text=row[2],
+            outlet=row[3],
+            url=row[4],
+            published=_dt(row[5]),
+            authors=tuple(json.loads(row[6])),
+            source=row[7],
+            ingested_at=_dt(row[8]) or datetime.now().astimezone(),
+            updated=_dt(row[9]),
+        )
+
+    def outlets(self) -> dict[str, int]:
+        rows = self._db.execute(
+            "SELECT COALESCE(outlet, ''), COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        return {name or "(unknown)": int(count) for name, count in rows}
+
+    def date_range(self) -> tuple[datetime | None, datetime | None]:
+        """Earliest and latest publication time (UTC) over articles that have one."""
+        low, high = self._db.execute(
+            "SELECT MIN(published_ts), MAX(published_ts) FROM articles"
+        ).fetchone()
+        as_dt = lambda ts: datetime.fromtimestamp(ts, tz=UTC) if ts is not None else None  # noqa: E731
+        return as_dt(low), as_dt(high)
+
+    # -- writes ----------------------------------------------------------------
+    def commit(self, batch: Sequence[IndexedArticle]) -> None:
+        """Store a batch of articles (replacing any with the same id) in one transaction."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for item in batch:
+                a = item.article
+                db.execute("DELETE FROM chunks WHERE article_id=?", (a.id,))
+                db.execute("DELETE FROM sentences WHERE article_id=?", (a.id,))
+                db.execute(
+                    "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        a.id,
+                        a.title,
+                        a.outlet,
+                        a.url,
+                        _iso(a.published),
+                        a.published_ts,
+                        _iso(a.updated),
+                        json.dumps(list(a.authors)),
+                        a.text,
+                        a.content_hash,
+                        a.source,
+                        _iso(a.ingested_at),
+                    ),
+                )
+                db.executemany(
+                    "INSERT INTO sentences VALUES (?,?,?,?)",
+                    [(s.article_id, s.index, s.start, s.end) for s in item.sentences],
+                )
+                db.executemany(
+                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
+                    [
+                        (
+                            c.id,
+                            c.article_id,
+                            c.n,
+                            c.sentence_start,
+                            c.sentence_end,
+                            c.start,
+                            c.end,
+                            c.text,
+                        )
+                        for c in item.chunks
+                    ],
+                )
+            self._bump_generation()
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def delete(self, article_ids: Sequence[str]) -> None:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for article_id in article_ids:
+                db.execute("DELETE FROM chunks WHERE article_id=?", (article_id,))
+                db.execute("DELETE FROM sentences WHERE article_id=?", (article_id,))
+                db.execute("DELETE FROM articles WHERE id=?", (article_id,))
+            self._bump_generation()
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _bump_generation(self) -> None:
+        self._db.execute(
+            "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
+            "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )

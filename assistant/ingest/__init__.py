@@ -1,0 +1,1 @@
+"""Ingestion: load sources into Articles, clean them, split into sentences and chunks."""

@@ -1,0 +1,102 @@
+"""One typed settings tree, read from NEWSQA_* environment variables (nested with __)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.errors import ConfigError
+
+
+class ChunkingSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_words: int = Field(
+        default=200, ge=20, description="Most words in one chunk (the model reads 256 pieces)."
+    )
+    max_tokens: int = Field(
+        default=256,
+        ge=32,
+        le=256,
+        description="Most word pieces of a chunk as embedded, title and special tokens included.",
+    )
+    overlap_sentences: int = Field(
+        default=1, ge=0, le=3, description="Sentences shared by consecutive chunks."
+    )
+
+
+class EmbeddingSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    batch_size: int = Field(default=64, ge=1, description="Chunks per model forward pass.")
+
+
+class IngestSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_file_mb: float = Field(
+        default=20.0, gt=0, description="Files larger than this are refused with an error."
+    )
+    commit_every: int = Field(
+        default=128,
+        ge=1,
+        description="Chunks embedded and committed together; a crash loses at most one batch.",
+    )
+
+
+class Settings(BaseSettings):
+    """Every knob of newsqa. Environment: NEWSQA_<FIELD>, NEWSQA_<GROUP>__<FIELD>."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSQA_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    indexes_dir: Path = Field(
+        default=Path("indexes"), description="Folder holding named indexes (indexes/<name>/)."
+    )
+    index: str = Field(
+        default="default", description="Index to use: a name under indexes_dir or a folder path."
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a `chroma run` server (http://host:port); unset: embedded Chroma.",
+    )
+    sample_articles: Path = Field(
+        default=Path("data/articles"),
+        description="Articles indexed on first start when the index is empty.",
+    )
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _check_chroma_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"chroma_url must start with http:// or https://, got {value!r}")
+        return value.rstrip("/")
+
+    def index_path(self, name_or_path: str | None = None) -> Path:
+        """The folder of an index: a bare name lives under indexes_dir, anything else is a path."""
+        value = name_or_path or self.index
+        if not value or value in (".", ".."):
+            raise ConfigError(f"index name must not be empty or a dot, got {value!r}")
+        if "/" in value or "\\" in value or value.startswith("~"):
+            return Path(value).expanduser()
+        return self.indexes_dir / value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides; bad values raise ConfigError."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid setting {where}: {first['msg']}") from None

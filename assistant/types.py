@@ -1,0 +1,119 @@
+"""The news data model: Article, Sentence, Chunk (DESIGN.md, "Data model")."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+def canonical_url(url: str) -> str:
+    """The form of a URL used for identity: lower-case scheme and host, no fragment,
+    no tracking parameters, no trailing slash."""
+    parts = urlsplit(url.strip())
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query) if not _TRACKING_PARAMS.match(k))
+    )
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+def normalized_text(text: str) -> str:
+    """Text with runs of white space folded, for identity and duplicate checks."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(normalized_text(text).encode("utf-8")).hexdigest()
+
+
+def article_id_for(url: str | None, text: str) -> str:
+    """Stable id: a hash of the canonical URL when there is one, else of the normalized text."""
+    basis = canonical_url(url) if url else normalized_text(text)
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article, cleaned; `text` is what sentence offsets point into."""
+
+    id: str
+    title: str
+    text: str
+    outlet: str | None = None
+    url: str | None = None
+    published: datetime | None = None
+    authors: tuple[str, ...] = ()
+    source: str = ""
+    ingested_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    updated: datetime | None = None
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        title: str,
+        text: str,
+        outlet: str | None = None,
+        url: str | None = None,
+        published: datetime | None = None,
+        authors: tuple[str, ...] | list[str] = (),
+        source: str = "",
+        updated: datetime | None = None,
+    ) -> Article:
+        return cls(
+            id=article_id_for(url, text),
+            title=title.strip(),
+            text=text,
+            outlet=outlet.strip() if outlet else None,
+            url=url.strip() if url else None,
+            published=published,
+            authors=tuple(a.strip() for a in authors if a and a.strip()),
+            source=source,
+            updated=updated,
+        )
+
+    @property
+    def content_hash(self) -> str:
+        return text_hash(self.text)
+
+    @property
+    def published_ts(self) -> int | None:
+        return int(self.published.timestamp()) if self.published else None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article; `text == article.text[start:end]`."""
+
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive sentences of one article, embedded and indexed as one passage.
+
+    `text` is the verbatim slice `article.text[start:end]`; sentences
+    `sentence_start .. sentence_end - 1` lie inside it.
+    """
+
+    article_id: str
+    n: int
+    sentence_start: int
+    sentence_end: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.article_id}:{self.n}"

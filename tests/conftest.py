@@ -1,0 +1,165 @@
+"""Shared fixtures: one model load per session, an index folder per test, a Chroma server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant import offline
+
+offline.enforce()
+
+from assistant.index.embeddings import Embedder  # noqa: E402
+from assistant.settings import Settings, load_settings  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_ARTICLES = REPO / "data" / "articles"
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test writes its indexes under its own tmp folder, never the user's."""
+    for key in list(os.environ):
+        if key.startswith("NEWSQA_"):
+            monkeypatch.delenv(key)
+    indexes = tmp_path / "indexes"
+    monkeypatch.setenv("NEWSQA_INDEXES_DIR", str(indexes))
+    return indexes
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return Embedder.packaged()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return load_settings()
+
+
+def write_article(
+    folder: Path,
+    name: str,
+    title: str,
+    body: str,
+    *,
+    outlet: str = "Test Gazette",
+    url: str | None = None,
+    published: str = "2024-05-01T09:00:00+00:00",
+) -> Path:
+    """A small .md article with front matter; returns its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["---", f'title: "{title}"', f'outlet: "{outlet}"', f'published: "{published}"']
+    if url:
+        lines.append(f'url: "{url}"')
+    path = folder / name
+    path.write_text("\n".join([*lines, "---", body, ""]), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    """Four short articles on distinct topics: quick to embed, easy to tell apart."""
+    folder = tmp_path / "corpus"
+    write_article(
+        folder,
+        "brics.md",
+        "BRICS invites six countries to join",
+        "Leaders meeting in Johannesburg invited Iran, Egypt, Ethiopia, Saudi Arabia, the "
+        "United Arab Emirates and Argentina to join the bloc. The original members are "
+        "Brazil, Russia, India, China and South Africa.\n\nThe invitations take effect in "
+        "January. Analysts said the bloc wants more weight in global finance.",
+        outlet="Wire One",
+        url="https://wire-one.example/brics",
+        published="2023-08-24T12:00:00+00:00",
+    )
+    write_article(
+        folder,
+        "rates.md",
+        "Central bank holds interest rate at 5.25%",
+        "The central bank kept its main interest rate at 5.25% on Wednesday. Officials said "
+        "inflation was easing but remained above the 2% target.\n\nMarkets had expected the "
+        "decision. Two members of the committee voted for a cut.",
+        outlet="Money Daily",
+        url="https://money-daily.example/rates",
+        published="2024-03-20T18:00:00+00:00",
+    )
+    write_article(
+        folder,
+        "football.md",
+        "Underdogs win the cup final 2-1",
+        "The underdogs won the cup final 2-1 at the national stadium on Saturday. Their "
+        "striker scored twice in the second half.\n\nMore than 80,000 fans watched the match. "
+        "The coach said the victory was the best day of his career.",
+        outlet="Sport Weekly",
+        url="https://sport-weekly.example/final",
+        published="2024-05-25T21:00:00+00:00",
+    )
+    write_article(
+        folder,
+        "volcano.md",
+        "Volcano erupts near fishing town",
+        "A volcano erupted near a fishing town on Monday, forcing 4,000 residents to leave "
+        "their homes. Lava reached the edge of the harbour by evening.\n\nScientists had "
+        "recorded hundreds of small earthquakes in the weeks before. No deaths were reported.",
+        outlet="Island News",
+        url="https://island-news.example/volcano",
+        published="2023-12-18T23:00:00+00:00",
+    )
+    return folder
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `chroma run` server on 127.0.0.1, started for the session and stopped after."""
+    chroma = shutil.which("chroma", path=str(BIN)) or shutil.which("chroma")
+    if chroma is None:
+        pytest.fail("the `chroma` command is missing; chromadb is not installed properly")
+    data = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    log = (data / "server.log").open("w")
+    process = subprocess.Popen(
+        [chroma, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail(
+                        "chroma server did not start:\n"
+                        + (data / "server.log").read_text(errors="replace")[-2000:]
+                    )
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

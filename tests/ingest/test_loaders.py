@@ -1,0 +1,179 @@
+"""Loading local files into articles, and a one-line error for every kind of bad input."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assistant.errors import SourceError
+from assistant.ingest.sources import expand_sources, load_source
+from assistant.types import Article
+
+
+def load_all(path: Path, max_mb: float = 20.0) -> list[Article | SourceError]:
+    return list(load_source(path, max_mb))
+
+
+def only_article(path: Path) -> Article:
+    results = load_all(path)
+    assert len(results) == 1 and isinstance(results[0], Article), results
+    return results[0]
+
+
+def only_error(path: Path, max_mb: float = 20.0) -> SourceError:
+    results = load_all(path, max_mb)
+    assert len(results) == 1 and isinstance(results[0], SourceError), results
+    return results[0]
+
+
+def test_markdown_front_matter_gives_the_metadata(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text(
+        "---\ntitle: Rates held\noutlet: Money Daily\nurl: https://m.example/r\n"
+        "published: 2024-03-20T18:00:00+01:00\nauthors: [Ann Lee, Bo Chen]\n---\n"
+        "The bank held **rates** at [5.25%](https://x.example).\n\nMarkets expected it.\n",
+        encoding="utf-8",
+    )
+    article = only_article(path)
+    assert article.title == "Rates held"
+    assert article.outlet == "Money Daily"
+    assert article.url == "https://m.example/r"
+    assert article.published == datetime(2024, 3, 20, 17, 0, tzinfo=UTC)
+    assert article.authors == ("Ann Lee", "Bo Chen")
+    assert article.text == "The bank held rates at 5.25%.\n\nMarkets expected it."
+
+
+def test_text_file_without_front_matter_takes_its_first_line_as_title(tmp_path):
+    path = tmp_path / "plain.txt"
+    path.write_text("Storm closes ports\nPorts closed on Monday. Ships waited.\n")
+    article = only_article(path)
+    assert article.title == "Storm closes ports"
+    assert article.text == "Ports closed on Monday. Ships waited."
+    assert article.url is None and article.published is None
+
+
+NEWS_PAGE = """<!doctype html><html><head>
+<title>Harbour reopens after storm | Coast Courier</title>
+<meta property="og:title" content="Harbour reopens after storm">
+<meta property="og:site_name" content="Coast Courier">
+<meta name="author" content="Mara Quinn">
+<meta property="article:published_time" content="2024-02-11T07:30:00+00:00">
+<link rel="canonical" href="https://coast-courier.example/news/harbour-reopens">
+</head><body>
+<div class="cookie-banner">We use cookies to improve your experience. Accept all cookies</div>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<article>
+<h1>Harbour reopens after storm</h1>
+<p class="byline">By Mara Quinn</p>
+<p>The harbour reopened on Sunday after a storm kept fishing boats in port for four days,
+the port authority said. Crews cleared fallen trees from the access road overnight.</p>
+<p>Around 120 boats use the harbour each week, and owners said the closure had cost them
+a week of catches at the busiest time of the winter season.</p>
+<p>The authority said it would review its warning system before the next storm season.</p>
+</article>
+<footer>Copyright © 2024 Coast Courier. All rights reserved.</footer>
+</body></html>"""
+
+
+def test_html_page_gives_main_text_and_metadata_without_furniture(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(NEWS_PAGE, encoding="utf-8")
+    article = only_article(path)
+    assert article.title == "Harbour reopens after storm"
+    assert article.outlet == "Coast Courier"
+    assert article.url == "https://coast-courier.example/news/harbour-reopens"
+    assert article.published is not None and article.published.date().isoformat() == "2024-02-11"
+    assert "Around 120 boats use the harbour" in article.text
+    for furniture in ("cookies", "Home", "All rights reserved"):
+        assert furniture not in article.text
+
+
+def test_json_list_and_jsonl_records_each_become_articles(tmp_path):
+    records = [
+        {
+            "title": "One",
+            "text": "First story text. It is short.",
+            "url": "https://x.example/1",
+            "published": "2024-01-02",
+            "source": {"name": "Wire"},
+            "author": "A and B",
+        },
+        {"headline": "Two", "body": "Second story text.", "link": "https://x.example/2"},
+    ]
+    (tmp_path / "list.json").write_text(json.dumps(records))
+    (tmp_path / "wrapped.json").write_text(json.dumps({"articles": records}))
+    (tmp_path / "lines.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    for name in ("list.json", "wrapped.json", "lines.jsonl"):
+        articles = load_all(tmp_path / name)
+        assert [a.title for a in articles] == ["One", "Two"], name
+    first = load_all(tmp_path / "list.json")[0]
+    assert first.outlet == "Wire" and first.authors == ("A", "B")
+
+
+def test_a_json_record_without_text_fails_alone_and_names_its_line(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text('{"title": "ok", "text": "Fine text."}\n{"title": "no text"}\nnot json\n')
+    results = load_all(path)
+    assert isinstance(results[0], Article)
+    assert isinstance(results[1], SourceError) and results[1].source == f"{path}:2"
+    assert "no article text" in str(results[1])
+    assert isinstance(results[2], SourceError) and results[2].source == f"{path}:3"
+
+
+def test_empty_file_is_an_error_naming_it(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_text("")
+    error = only_error(path)
+    assert str(path) in str(error) and "empty" in str(error)
+
+
+def test_binary_file_is_an_error(tmp_path):
+    path = tmp_path / "image.txt"
+    path.write_bytes(bytes(range(256)) * 20)
+    assert "binary" in str(only_error(path))
+
+
+def test_non_utf8_text_is_decoded_not_dropped(tmp_path):
+    path = tmp_path / "latin.txt"
+    path.write_bytes(
+        "Preise in München\nCafé-Besitzer in München klagen über höhere Preise für Strom.".encode(
+            "cp1252"
+        )
+    )
+    article = only_article(path)
+    assert article.title == "Preise in München"
+    assert "Café-Besitzer" in article.text
+
+
+def test_html_with_no_article_text_is_an_error(tmp_path):
+    path = tmp_path / "empty.html"
+    path.write_text("<html><head><title>x</title></head><body><nav>Home</nav></body></html>")
+    assert "no article text" in str(only_error(path))
+
+
+def test_a_file_over_the_size_limit_is_refused_without_reading_it(tmp_path):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # 50 MB, sparse: cheap to make
+    error = only_error(path, max_mb=20)
+    assert "50.0 MB" in str(error) and "20 MB limit" in str(error)
+
+
+def test_missing_and_unsupported_paths_are_errors_naming_them(tmp_path):
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    results = list(expand_sources([tmp_path / "missing.md", tmp_path / "notes.pdf"]))
+    assert [type(r) for r in results] == [SourceError, SourceError]
+    assert "no such file" in str(results[0]) and "missing.md" in str(results[0])
+    assert "unsupported file type" in str(results[1])
+
+
+def test_folders_are_walked_recursively_skipping_hidden_files_and_question_sets(tmp_path):
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    (tmp_path / "sub" / "deeper" / "a.txt").write_text("T\nBody.")
+    (tmp_path / "b.md").write_text("T\nBody.")
+    (tmp_path / ".hidden.md").write_text("T\nBody.")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG")
+    (tmp_path / "questions.jsonl").write_text('{"id": "q1", "question": "Who?"}\n')
+    found = list(expand_sources([tmp_path]))
+    assert found == [tmp_path / "b.md", tmp_path / "sub" / "deeper" / "a.txt"]

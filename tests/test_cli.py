@@ -1,0 +1,164 @@
+"""The `newsqa` command as a user runs it: a real process, real model, real Chroma."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_article
+
+
+def newsqa(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.mark.slow
+def test_ingesting_twice_reports_all_unchanged_and_keeps_the_chunk_count(small_corpus):
+    first = newsqa("ingest", str(small_corpus), "--json")
+    assert first.returncode == 0, first.stderr
+    stats_after_first = json.loads(newsqa("stats", "--json").stdout)
+    second = newsqa("ingest", str(small_corpus), "--json")
+    assert second.returncode == 0, second.stderr
+    summary = json.loads(second.stdout)
+    assert (summary["added"], summary["updated"], summary["unchanged"]) == (0, 0, 4)
+    assert summary["failed"] == []
+    stats_after_second = json.loads(newsqa("stats", "--json").stdout)
+    assert stats_after_first["chunks"] == stats_after_second["chunks"] == summary["chunks"]
+    assert set(stats_after_second) >= {"articles", "chunks", "outlets", "model"}
+
+
+@pytest.mark.slow
+def test_bad_sources_print_one_line_each_and_exit_non_zero_while_good_ones_ingest(
+    small_corpus, tmp_path
+):
+    (small_corpus / "empty.txt").write_text("")
+    (small_corpus / "noise.txt").write_bytes(bytes(range(256)) * 10)
+    result = newsqa("ingest", str(small_corpus), str(tmp_path / "missing.md"), "--json")
+    assert result.returncode == 1
+    summary = json.loads(result.stdout)
+    assert summary["added"] == 4
+    failed = {Path(f["source"]).name: f["error"] for f in summary["failed"]}
+    assert set(failed) == {"empty.txt", "noise.txt", "missing.md"}
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("newsqa:")]
+    assert len(error_lines) == 3
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_user_mistakes_get_a_clean_one_line_error(tmp_path):
+    result = newsqa("stats", "--index", str(tmp_path / "never-built"))
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("newsqa: error: no index at")
+    assert "Traceback" not in result.stderr
+    bad_setting = newsqa("stats", env={"NEWSQA_CHUNKING__MAX_WORDS": "lots"})
+    assert bad_setting.returncode == 2
+    assert "invalid setting chunking.max_words" in bad_setting.stderr
+
+
+def synthetic_corpus(folder: Path, count: int) -> list[Path]:
+    """`count` distinct articles of ~250 words (two or three chunks each)."""
+    rng = random.Random(7)
+    nouns = [
+        "port",
+        "council",
+        "storm",
+        "market",
+        "court",
+        "harbour",
+        "bridge",
+        "school",
+        "budget",
+        "rail",
+    ]
+    verbs = ["approved", "delayed", "reported", "rejected", "announced", "reviewed", "funded"]
+    paths = []
+    for i in range(count):
+        sentences = [
+            f"The {rng.choice(nouns)} {rng.choice(verbs)} plan number {i}-{j} on day {j} "
+            f"after {rng.randint(2, 900)} residents wrote to officials about the "
+            f"{rng.choice(nouns)} and the {rng.choice(nouns)}."
+            for j in range(12)
+        ]
+        body = " ".join(sentences[:6]) + "\n\n" + " ".join(sentences[6:])
+        paths.append(
+            write_article(
+                folder,
+                f"story-{i:03d}.md",
+                f"Story {i}",
+                body,
+                url=f"https://synthetic.example/{i}",
+            )
+        )
+    return paths
+
+
+def catalog_article_count(index_dir: Path) -> int:
+    path = index_dir / "catalog.sqlite"
+    if not path.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
+            return int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.slow
+def test_an_ingest_killed_halfway_completes_on_rerun_with_every_article_whole(
+    tmp_path, isolated_env, embedder
+):
+    total = 40
+    corpus = tmp_path / "many"
+    synthetic_corpus(corpus, total)
+    index_dir = isolated_env / "default"
+    env = {**os.environ, "NEWSQA_INGEST__COMMIT_EVERY": "4"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "ingest", str(corpus), "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while catalog_article_count(index_dir) < 4:
+        assert process.poll() is None, "ingest finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = catalog_article_count(index_dir)
+    assert 4 <= killed_at < total, killed_at
+
+    rerun = newsqa("ingest", str(corpus), "--json")
+    assert rerun.returncode == 0, rerun.stderr
+    summary = json.loads(rerun.stdout)
+    assert summary["added"] + summary["unchanged"] == total
+    assert summary["unchanged"] >= killed_at
+
+    from assistant.index.build import NewsIndex
+    from assistant.settings import load_settings
+
+    with NewsIndex.open(load_settings(), "default", embedder=embedder) as index:
+        articles, chunks = index.catalog.counts()
+        assert articles == total
+        assert (index.manifest.articles, index.manifest.chunks) == (articles, chunks)
+        chroma_ids, bm25_ids = index.vectors.ids(), set(index.bm25.ids)
+        for article in index.catalog.articles():
+            expected = {c.id for c in index.catalog.chunks_of([article.id])}
+            assert expected, article.title
+            assert expected <= chroma_ids and expected <= bm25_ids, article.title
+        assert chroma_ids == bm25_ids == index.catalog.chunk_ids()
