@@ -16,15 +16,34 @@ from assistant.errors import (  # noqa: E402
 )
 from assistant.index.build import IngestReport, NewsIndex  # noqa: E402
 from assistant.index.embeddings import Embedder  # noqa: E402
+from assistant.pipeline import Assistant  # noqa: E402
+from assistant.retrieve.filters import Filters  # noqa: E402
+from assistant.retrieve.search import HybridSearch, Passage  # noqa: E402
 from assistant.settings import Settings, load_settings  # noqa: E402
-from assistant.types import Article, Chunk, Sentence  # noqa: E402
+from assistant.types import Answer, Article, Chunk, Citation, Conflict, Sentence  # noqa: E402
+
+
+def __getattr__(name: str) -> object:
+    # NewsRetriever imports llama-index (slow); load it only when asked for.
+    if name == "NewsRetriever":
+        from assistant.retrieve.retriever import NewsRetriever
+
+        return NewsRetriever
+    raise AttributeError(f"module 'assistant' has no attribute {name!r}")
+
 
 __all__ = [
+    "Answer",
     "Article",
     "ArticleNotFoundError",
+    "Assistant",
     "Chunk",
+    "Citation",
     "ConfigError",
+    "Conflict",
     "Embedder",
+    "Filters",
+    "HybridSearch",
     "IndexBusyError",
     "IndexMismatchError",
     "IndexNotFoundError",
@@ -32,6 +51,8 @@ __all__ = [
     "IngestReport",
     "NewsIndex",
     "NewsQAError",
+    "NewsRetriever",
+    "Passage",
     "Sentence",
     "Settings",
     "SourceError",

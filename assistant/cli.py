@@ -105,6 +105,51 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return EXIT_FAILED_SOURCES if missing else 0
 
 
+def _date(value: str | None, flag: str) -> Any:
+    from assistant.errors import ConfigError
+    from assistant.ingest.dates import parse_published
+
+    if value is None:
+        return None
+    parsed = parse_published(value)
+    if parsed is None:
+        raise ConfigError(f"{flag}: cannot read {value!r} as a date (use YYYY-MM-DD)")
+    return parsed
+
+
+def format_answer(answer: Any) -> str:
+    """The answer for a terminal: text, then the numbered sources it cites."""
+    lines = [answer.text, ""]
+    if answer.citations:
+        lines.append("Closest sources:" if answer.refused else "Sources:")
+    for c in answer.citations:
+        when = c.published.date().isoformat() if c.published else "undated"
+        where = " - ".join(x for x in (c.outlet, when, c.url) if x)
+        also = f" (also carried by {', '.join(c.also_in)})" if c.also_in else ""
+        lines.append(f"[{c.n}] {c.title} - {where}{also}")
+        lines.append(f'    "{c.text}"')
+    return "\n".join(lines).rstrip()
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.pipeline import Assistant
+    from assistant.retrieve.filters import Filters
+
+    filters = Filters(
+        outlets=tuple(args.outlet or ()),
+        since=_date(args.since, "--since"),
+        until=_date(args.until, "--until"),
+        recency_half_life_days=args.recent,
+    )
+    assistant = Assistant.from_index(args.index, settings=_settings(), k=args.k)
+    try:
+        answer = assistant.ask(args.question, filters=filters)
+    finally:
+        assistant.close()
+    print(json.dumps(answer.as_json()) if args.json else format_answer(answer))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.chat.serve import serve
 
@@ -137,6 +182,21 @@ def build_parser() -> argparse.ArgumentParser:
     delete = sub.add_parser("delete", parents=[common], help="remove articles by id")
     delete.add_argument("article_ids", nargs="+", metavar="ARTICLE_ID")
     delete.set_defaults(func=cmd_delete)
+
+    ask = sub.add_parser("ask", parents=[common], help="answer a question with cited sentences")
+    ask.add_argument("question")
+    ask.add_argument("--k", type=int, default=5, help="passages to read (default 5)")
+    ask.add_argument("--outlet", action="append", help="only this outlet (repeatable)")
+    ask.add_argument("--since", help="only articles published on or after YYYY-MM-DD")
+    ask.add_argument("--until", help="only articles published on or before YYYY-MM-DD")
+    ask.add_argument(
+        "--recent",
+        type=float,
+        metavar="DAYS",
+        help="prefer newer articles (score halves every DAYS)",
+    )
+    ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    ask.set_defaults(func=cmd_ask)
 
     serve = sub.add_parser("serve", parents=[common], help="start the browser chat")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")

@@ -83,6 +83,20 @@ class Article:
         return text_hash(self.text)
 
     @property
+    def fingerprint(self) -> str:
+        """Changes when anything stored about the article changes (text or metadata)."""
+        parts = [
+            self.title,
+            self.outlet or "",
+            self.url or "",
+            str(self.published or ""),
+            str(self.updated or ""),
+            "|".join(self.authors),
+            normalized_text(self.text),
+        ]
+        return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+    @property
     def published_ts(self) -> int | None:
         return int(self.published.timestamp()) if self.published else None
 
@@ -117,3 +131,67 @@ class Chunk:
     @property
     def id(self) -> str:
         return f"{self.article_id}:{self.n}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited source sentence; `text` is verbatim `article.text[start:end]`."""
+
+    n: int
+    article_id: str
+    sentence_index: int
+    text: str
+    title: str
+    outlet: str | None
+    published: datetime | None
+    url: str | None
+    score: float
+    also_in: tuple[str, ...] = ()  # other outlets carrying the same story
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "n": self.n,
+            "article_id": self.article_id,
+            "sentence_index": self.sentence_index,
+            "text": self.text,
+            "title": self.title,
+            "outlet": self.outlet,
+            "published": self.published.isoformat() if self.published else None,
+            "url": self.url,
+            "score": round(self.score, 4),
+            "also_in": list(self.also_in),
+        }
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Sources that give different figures for what the question asks."""
+
+    kind: str  # "figure"
+    values: tuple[tuple[str, int], ...]  # (value as written, citation number)
+
+    def as_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "values": [{"value": v, "n": n} for v, n in self.values]}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says: markdown with [n] markers, and the citations behind them."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...] = ()
+    refused: bool = False
+    conflicts: tuple[Conflict, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    standalone_question: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "refused": self.refused,
+            "citations": [c.as_json() for c in self.citations],
+            "conflicts": [c.as_json() for c in self.conflicts],
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }

@@ -163,3 +163,29 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def sample_index_dir(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
+    """The bundled sample corpus, indexed once per session; tests must only read it."""
+    from assistant.index.build import NewsIndex
+
+    folder = tmp_path_factory.mktemp("sample") / "index"
+    settings = load_settings(indexes_dir=folder.parent)
+    with NewsIndex.open(settings, str(folder), embedder=embedder, create=True) as index:
+        report = index.ingest([SAMPLE_ARTICLES])
+    assert not report.failed, report.failed
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sample_assistant(sample_index_dir: Path, embedder: Embedder) -> Iterator[object]:
+    from assistant.pipeline import Assistant
+
+    assistant = Assistant.from_index(
+        str(sample_index_dir),
+        settings=load_settings(indexes_dir=sample_index_dir.parent),
+        embedder=embedder,
+    )
+    yield assistant
+    assistant.close()

@@ -162,3 +162,19 @@ def test_an_ingest_killed_halfway_completes_on_rerun_with_every_article_whole(
             assert expected, article.title
             assert expected <= chroma_ids and expected <= bm25_ids, article.title
         assert chroma_ids == bm25_ids == index.catalog.chunk_ids()
+
+
+@pytest.mark.slow
+def test_ask_prints_a_cited_answer_and_json_in_the_api_shape(small_corpus):
+    assert newsqa("ingest", str(small_corpus), "-q").returncode == 0
+    text = newsqa("ask", "Which countries were invited to join BRICS?")
+    assert text.returncode == 0, text.stderr
+    assert "Iran" in text.stdout and "[1]" in text.stdout and "Wire One" in text.stdout
+    as_json = newsqa(
+        "ask", "What rate did the central bank keep?", "--json", "--outlet", "Money Daily"
+    )
+    data = json.loads(as_json.stdout)
+    assert set(data) == {"question", "answer", "refused", "citations", "conflicts", "timings_ms"}
+    assert data["citations"] and {c["outlet"] for c in data["citations"]} == {"Money Daily"}
+    bad = newsqa("ask", "anything", "--since", "last tuesday-ish")
+    assert bad.returncode == 2 and "newsqa: error: --since" in bad.stderr

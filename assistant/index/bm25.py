@@ -64,6 +64,19 @@ class ChunkBM25:
             return None
         return cls(list(state["ids"]), retriever, int(state["generation"]))
 
+    def term_weights(self) -> tuple[dict[str, int], int]:
+        """Document frequency of every indexed word, and the number of chunks."""
+        if self._retriever is None:
+            return {}, 0
+        vocab = self._retriever.vocab_dict  # type: ignore[attr-defined]
+        indptr = self._retriever.scores["indptr"]  # type: ignore[attr-defined]
+        frequencies = {
+            word: int(indptr[i + 1] - indptr[i])
+            for word, i in vocab.items()
+            if word and i + 1 < len(indptr)
+        }
+        return frequencies, len(self.ids)
+
     def query(self, text: str, n: int) -> list[tuple[str, float]]:
         """Up to `n` (chunk id, score) pairs, best first; chunks sharing no word are left out."""
         import bm25s

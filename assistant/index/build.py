@@ -12,9 +12,9 @@ import fcntl
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import (
     ArticleNotFoundError,
@@ -32,6 +32,9 @@ from assistant.ingest.sources import expand_sources, load_source
 from assistant.ingest.split import chunk_sentences, split_sentences
 from assistant.settings import Settings
 from assistant.types import Article, Chunk
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CATALOG_FILE = "catalog.sqlite"
 DIRTY_MARKER = ".write-in-progress"
@@ -57,6 +60,26 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, str | int]:
         "sentence_end": chunk.sentence_end,
     }
     return {k: v for k, v in meta.items() if v is not None}
+
+
+def sentence_vectors(
+    item: IndexedArticle,
+    pairs: Sequence[tuple[IndexedArticle, Chunk]],
+    pooled: Sequence[Sequence[tuple[np.ndarray, int]]],
+    embedder: Embedder,
+) -> np.ndarray:
+    """Unit vectors for the sentences of `item`, pooling every chunk each sentence is in
+    (overlap and cut sentences included)."""
+    import numpy as np
+
+    sums = np.zeros((len(item.sentences), embedder.dimensions), dtype=np.float32)
+    for (owner, chunk), spans in zip(pairs, pooled, strict=True):
+        if owner is not item:
+            continue
+        for offset, (total, _count) in enumerate(spans):
+            sums[chunk.sentence_start + offset] += total
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return sums / np.maximum(norms, 1e-12)
 
 
 @dataclass
@@ -226,7 +249,8 @@ class NewsIndex:
                 article = self.catalog.article(article_id)
                 chunks = [c for c in self.catalog.chunks_of([article_id]) if c.id in wanted]
                 if article and chunks:
-                    self._write_vectors([(article, chunks)])
+                    sentences = self.catalog.sentences_of(article_id)
+                    self._write_vectors([IndexedArticle(article, sentences, chunks)])
         self._refresh_derived(force=True)
         return {"orphans_deleted": len(orphans), "chunks_restored": len(missing)}
 
@@ -272,18 +296,35 @@ class NewsIndex:
         )
         return IndexedArticle(article, sentences, chunks)
 
-    def _write_vectors(self, items: Sequence[tuple[Article, Sequence[Chunk]]]) -> int:
-        pairs = [(a, c) for a, chunks in items for c in chunks]
+    def _write_vectors(self, items: Sequence[IndexedArticle]) -> list[IndexedArticle]:
+        """Embed and store the chunks of `items`; returns them with sentence vectors."""
+        pairs = [(item, c) for item in items for c in item.chunks]
         if not pairs:
-            return 0
-        vectors = self.embedder.embed([embedding_text(a.title, c.text) for a, c in pairs])
+            return list(items)
+        texts, spans = [], []
+        for item, chunk in pairs:
+            prefix = len(item.article.title) + 1  # embedding_text puts "title\n" first
+            texts.append(embedding_text(item.article.title, chunk.text))
+            spans.append(
+                [
+                    (
+                        prefix + max(s.start, chunk.start) - chunk.start,
+                        prefix + min(s.end, chunk.end) - chunk.start,
+                    )
+                    for s in item.sentences[chunk.sentence_start : chunk.sentence_end]
+                ]
+            )
+        vectors, pooled = self.embedder.embed_with_spans(texts, spans)
         self.vectors.upsert(
             [c.id for _, c in pairs],
             vectors,
             [c.text for _, c in pairs],
-            [chunk_metadata(a, c) for a, c in pairs],
+            [chunk_metadata(item.article, c) for item, c in pairs],
         )
-        return len(pairs)
+        return [
+            replace(item, sentence_vectors=sentence_vectors(item, pairs, pooled, self.embedder))
+            for item in items
+        ]
 
     def ingest(
         self, sources: Iterable[str | Path], on_progress: ProgressCallback | None = None
@@ -332,8 +373,9 @@ class NewsIndex:
             items = [item for item, _ in batch.values()]
             replaced = [item.article.id for item, was_there in batch.values() if was_there]
             self.vectors.delete_articles(replaced)
-            report.chunks_written += self._write_vectors([(i.article, i.chunks) for i in items])
-            self.catalog.commit(items)
+            embedded = self._write_vectors(items)
+            report.chunks_written += sum(len(i.chunks) for i in items)
+            self.catalog.commit(embedded)
             batch.clear()
             batch_hashes.clear()
             tell()
@@ -349,14 +391,14 @@ class NewsIndex:
                     report.failed.append(result)
                     continue
                 article = result
-                known_hash = self.catalog.content_hash(article.id)
-                if known_hash == article.content_hash:
+                known_fingerprint = self.catalog.fingerprint(article.id)
+                if known_fingerprint == article.fingerprint:
                     report.unchanged.append(article.id)
                     continue
                 twin = self.catalog.article_with_hash(article.content_hash) or batch_hashes.get(
                     article.content_hash
                 )
-                if twin and twin != article.id and known_hash is None:
+                if twin and twin != article.id and known_fingerprint is None:
                     report.duplicates.append(article.id)
                     report.unchanged.append(article.id)
                     continue
@@ -368,8 +410,8 @@ class NewsIndex:
                 if not prepared.chunks:
                     report.failed.append(SourceError(article.source, "no sentences in the text"))
                     continue
-                (report.updated if known_hash else report.added).append(article.id)
-                batch[article.id] = (prepared, known_hash is not None)
+                (report.updated if known_fingerprint else report.added).append(article.id)
+                batch[article.id] = (prepared, known_fingerprint is not None)
                 batch_hashes[article.content_hash] = article.id
                 if sum(len(i.chunks) for i, _ in batch.values()) >= (
                     self.settings.ingest.commit_every

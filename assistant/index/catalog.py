@@ -9,8 +9,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.types import Article, Chunk, Sentence
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -25,6 +29,7 @@ CREATE TABLE IF NOT EXISTS articles (
     authors TEXT NOT NULL,
     text TEXT NOT NULL,
     content_hash TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
     source TEXT NOT NULL,
     ingested_at TEXT NOT NULL
 );
@@ -34,6 +39,7 @@ CREATE TABLE IF NOT EXISTS sentences (
     idx INTEGER NOT NULL,
     start INTEGER NOT NULL,
     end INTEGER NOT NULL,
+    vector BLOB,
     PRIMARY KEY (article_id, idx)
 );
 CREATE TABLE IF NOT EXISTS chunks (
@@ -52,11 +58,13 @@ CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
 
 @dataclass(frozen=True)
 class IndexedArticle:
-    """An article ready to commit: its sentences and chunks already computed."""
+    """An article ready to commit: its sentences and chunks already computed, and once
+    embedded, one unit vector per sentence (float16 on disk)."""
 
     article: Article
     sentences: Sequence[Sentence]
     chunks: Sequence[Chunk]
+    sentence_vectors: np.ndarray | None = None
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -85,9 +93,10 @@ class Catalog:
         row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0]) if row else 0
 
-    def content_hash(self, article_id: str) -> str | None:
+    def fingerprint(self, article_id: str) -> str | None:
+        """The stored article's fingerprint (text and metadata), None when absent."""
         row = self._db.execute(
-            "SELECT content_hash FROM articles WHERE id=?", (article_id,)
+            "SELECT fingerprint FROM articles WHERE id=?", (article_id,)
         ).fetchone()
         return row[0] if row else None
 
@@ -98,7 +107,7 @@ class Catalog:
         return row[0] if row else None
 
     def has_article(self, article_id: str) -> bool:
-        return self.content_hash(article_id) is not None
+        return self.fingerprint(article_id) is not None
 
     def counts(self) -> tuple[int, int]:
         articles = self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -136,6 +145,17 @@ class Catalog:
             "SELECT idx, start, end FROM sentences WHERE article_id=? ORDER BY idx", (article_id,)
         ).fetchall()
         return [Sentence(article_id, i, s, e, text[0][s:e]) for i, s, e in rows]
+
+    def sentence_vectors(self, article_id: str) -> np.ndarray | None:
+        """One float32 unit vector a sentence, in sentence order (None when not stored)."""
+        import numpy as np
+
+        rows = self._db.execute(
+            "SELECT vector FROM sentences WHERE article_id=? ORDER BY idx", (article_id,)
+        ).fetchall()
+        if not rows or any(r[0] is None for r in rows):
+            return None
+        return np.stack([np.frombuffer(r[0], dtype=np.float16) for r in rows]).astype(np.float32)
 
     def article(self, article_id: str) -> Article | None:
         row = self._db.execute(
@@ -192,7 +212,7 @@ class Catalog:
                 db.execute("DELETE FROM chunks WHERE article_id=?", (a.id,))
                 db.execute("DELETE FROM sentences WHERE article_id=?", (a.id,))
                 db.execute(
-                    "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         a.id,
                         a.title,
@@ -204,13 +224,24 @@ class Catalog:
                         json.dumps(list(a.authors)),
                         a.text,
                         a.content_hash,
+                        a.fingerprint,
                         a.source,
                         _iso(a.ingested_at),
                     ),
                 )
+                vectors = item.sentence_vectors
                 db.executemany(
-                    "INSERT INTO sentences VALUES (?,?,?,?)",
-                    [(s.article_id, s.index, s.start, s.end) for s in item.sentences],
+                    "INSERT INTO sentences VALUES (?,?,?,?,?)",
+                    [
+                        (
+                            s.article_id,
+                            s.index,
+                            s.start,
+                            s.end,
+                            vectors[i].astype("float16").tobytes() if vectors is not None else None,
+                        )
+                        for i, s in enumerate(item.sentences)
+                    ],
                 )
                 db.executemany(
                     "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",

@@ -52,6 +52,45 @@ class Embedder:
             )
         return vectors.astype(np.float32, copy=False)
 
+    def embed_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[list[tuple[np.ndarray, int]]]]:
+        """Text vectors plus, for each character span of each text, the sum of the token
+        embeddings inside it and their count, from the same forward pass.
+
+        Pooling a sentence's tokens inside its chunk gives a sentence vector in context for
+        almost nothing, where encoding every sentence again would double the ingest cost.
+        """
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32), []
+        with self._lock:
+            outputs = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                output_value=None,
+                show_progress_bar=False,
+            )
+        offsets = self._model.tokenizer(
+            list(texts), return_offsets_mapping=True, truncation=True, max_length=self.max_tokens
+        )["offset_mapping"]
+        vectors = np.stack([o["sentence_embedding"].float().numpy() for o in outputs])
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        pooled: list[list[tuple[np.ndarray, int]]] = []
+        for output, text_offsets, text_spans in zip(outputs, offsets, spans, strict=True):
+            tokens = output["token_embeddings"].float().numpy()
+            starts = np.array([a for a, _ in text_offsets])
+            ends = np.array([b for _, b in text_offsets])
+            real = ends > starts  # special tokens have empty offsets
+            sums = []
+            for lo, hi in text_spans:
+                n = min(len(tokens), len(real))
+                inside = (real & (starts >= lo) & (ends <= hi))[:n]
+                sums.append((tokens[:n][inside].sum(0), int(inside.sum())))
+            pooled.append(sums)
+        return vectors.astype(np.float32, copy=False), pooled
+
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces of each text without the special tokens the model adds."""
         if not texts:

@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.errors import IndexMismatchError, IndexStateError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: sentence vectors in the catalog
 MANIFEST_FILE = "manifest.json"
 
 

@@ -1,0 +1,1 @@
+"""Answers: pick the source sentences that answer, cite them, flag disagreeing sources."""

@@ -1,0 +1,66 @@
+"""Notice sources that give different figures for the same question (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answer.cues import numbers
+from assistant.text import words
+from assistant.types import Conflict
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A candidate answer sentence from one article, with its citation number."""
+
+    n: int
+    article_id: str
+    text: str
+
+
+def figure_value(text: str, question: str) -> str | None:
+    """The first figure in `text` that the question does not itself contain, as written,
+    with a qualifier just before it kept ("about 1,500")."""
+    asked = set(words(question))
+    for match in re.finditer(
+        r"(?:\b(?:about|around|roughly|nearly|almost|some|up to|at least|"
+        r"more than|over|fewer than|less than)\s+)?(\S+)",
+        text,
+    ):
+        figure = match.group(1).strip(".,;:()")
+        if numbers(figure) and not set(words(figure)) <= asked:
+            return match.group(0).strip(" .,;:()")
+    return None
+
+
+def _magnitude(value: str) -> float | None:
+    digits = re.search(r"\d+(?:,\d{3})*(?:\.\d+)?", value)
+    if not digits:
+        return None
+    number = float(digits.group(0).replace(",", ""))
+    for word, factor in (("trillion", 1e12), ("billion", 1e9), ("bn", 1e9), ("million", 1e6)):
+        if word in value.lower():
+            number *= factor
+    return number
+
+
+def figure_conflict(claims: Sequence[Claim], question: str) -> Conflict | None:
+    """A conflict when claims from different articles state different figures."""
+    values: list[tuple[str, int]] = []
+    magnitudes: set[float] = set()
+    seen_articles: set[str] = set()
+    for claim in claims:
+        if claim.article_id in seen_articles:
+            continue
+        value = figure_value(claim.text, question)
+        magnitude = _magnitude(value) if value else None
+        if value is None or magnitude is None:
+            continue
+        seen_articles.add(claim.article_id)
+        values.append((value, claim.n))
+        magnitudes.add(magnitude)
+    if len(values) >= 2 and len(magnitudes) >= 2:
+        return Conflict("figure", tuple(values))
+    return None

@@ -1,0 +1,1 @@
+"""Evaluation: question sets, adapters for public news QA sets, metrics."""

@@ -1,0 +1,42 @@
+"""Find syndicated copies: passages from different articles that share most of their text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.text import words
+
+SHINGLE = 5
+
+
+def shingles(text: str, size: int = SHINGLE) -> set[tuple[str, ...]]:
+    tokens = words(text)
+    if len(tokens) < size:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+
+
+def containment(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
+    """Share of the smaller passage's shingles found in the other (0..1)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def group_copies(
+    texts: Sequence[str], article_ids: Sequence[str], threshold: float = 0.6
+) -> list[list[int]]:
+    """Groups of positions whose passages are copies of one another, in input order; the
+    first of each group is its representative. Passages of one article never merge."""
+    signatures = [shingles(t) for t in texts]
+    groups: list[list[int]] = []
+    for i in range(len(texts)):
+        for group in groups:
+            if article_ids[i] in {article_ids[j] for j in group}:
+                continue
+            if containment(signatures[group[0]], signatures[i]) >= threshold:
+                group.append(i)
+                break
+        else:
+            groups.append([i])
+    return groups

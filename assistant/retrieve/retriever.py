@@ -1,0 +1,99 @@
+"""NewsRetriever: the hybrid search as a llama-index BaseRetriever, for other apps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from assistant.index.build import NewsIndex
+from assistant.index.embeddings import Embedder
+from assistant.retrieve.filters import Filters
+from assistant.retrieve.search import HybridSearch, Mode, Passage
+from assistant.settings import Settings, load_settings
+
+
+def passage_metadata(passage: Passage) -> dict[str, Any]:
+    """Node metadata: where the passage comes from, and who else carried it."""
+    article = passage.article
+    return {
+        "article_id": article.id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "url": article.url,
+        "published": article.published.isoformat() if article.published else None,
+        "sentence_start": passage.chunk.sentence_start,
+        "sentence_end": passage.chunk.sentence_end,
+        "also_carried_by": [
+            {
+                "article_id": c.id,
+                "outlet": c.outlet,
+                "url": c.url,
+                "published": c.published.isoformat() if c.published else None,
+            }
+            for c in passage.copies
+        ],
+    }
+
+
+def passage_node(passage: Passage) -> NodeWithScore:
+    node = TextNode(
+        id_=passage.chunk.id,
+        text=passage.chunk.text,
+        metadata=passage_metadata(passage),
+        # Only the headline and outlet go to an LLM beside the text; ids and offsets stay out.
+        excluded_llm_metadata_keys=[
+            "article_id",
+            "sentence_start",
+            "sentence_end",
+            "also_carried_by",
+        ],
+        excluded_embed_metadata_keys=list(passage_metadata(passage)),
+    )
+    return NodeWithScore(node=node, score=passage.score)
+
+
+class NewsRetriever(BaseRetriever):
+    """Hybrid (dense + BM25, fused, reranked) retrieval over a newsqa index.
+
+    `NewsRetriever.from_index("default")` works wherever llama-index takes a retriever,
+    e.g. `RetrieverQueryEngine.from_args(retriever, llm=...)`.
+    """
+
+    def __init__(
+        self,
+        search: HybridSearch,
+        *,
+        k: int = 5,
+        filters: Filters | None = None,
+        mode: Mode = "hybrid",
+    ) -> None:
+        super().__init__()
+        self.search = search
+        self.k = k
+        self.filters = filters or Filters()
+        self.mode: Mode = mode
+
+    @classmethod
+    def from_index(
+        cls,
+        name_or_path: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        k: int = 5,
+        filters: Filters | None = None,
+        mode: Mode = "hybrid",
+    ) -> NewsRetriever:
+        settings = settings or load_settings()
+        embedder = embedder or Embedder.packaged(settings.embedding.batch_size)
+        index = NewsIndex.open(
+            settings, str(name_or_path) if name_or_path else None, embedder=embedder
+        )
+        return cls(HybridSearch(index, embedder), k=k, filters=filters, mode=mode)
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        passages = self.search.search(query_bundle.query_str, self.k, self.filters, mode=self.mode)
+        return [passage_node(p) for p in passages]

@@ -1,0 +1,61 @@
+"""Sentence choice and the refusal rule on small literal inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.answer.cues import question_cues
+from assistant.answer.extractive import MIN_SCORE, ScoredSentence, decide
+from assistant.types import Article, Sentence
+
+ARTICLE = Article.create(
+    title="Volcano erupts near fishing town",
+    text="A volcano erupted on Monday. About 4,000 residents left their homes.",
+    outlet="Island News",
+)
+
+
+class LiteralSource:
+    """A SentenceSource over one literal article (the protocol's in-memory form)."""
+
+    def sentences(self, article_id):
+        return [Sentence(ARTICLE.id, 0, 0, 28, ARTICLE.text[0:28]),
+                Sentence(ARTICLE.id, 1, 29, 70, ARTICLE.text[29:70])]  # fmt: skip
+
+    def sentence_vectors(self, article_id):
+        return np.eye(2, dtype=np.float32)
+
+    def term_weights(self, words):
+        return dict.fromkeys(words, 1.0)
+
+
+def scored(index: int, score: float, kind: float = 1.0) -> ScoredSentence:
+    sentence = LiteralSource().sentences(ARTICLE.id)[index]
+    features = {"similarity": score, "terms": 0.5, "context": 0.5, "kind": kind, "rank": 1.0}
+    return ScoredSentence(sentence, ARTICLE, 0, score, features)
+
+
+def test_a_supported_answer_cites_the_best_sentence_verbatim():
+    q = "How many residents left after the volcano erupted?"
+    answer = decide(q, question_cues(q), [scored(1, 0.8), scored(0, 0.3)], LiteralSource())
+    assert not answer.refused
+    assert answer.text == "About 4,000 residents left their homes. [1]"
+    assert answer.citations[0].outlet == "Island News"
+
+
+def test_below_the_score_threshold_the_answer_is_a_refusal():
+    q = "How many residents left after the volcano erupted?"
+    answer = decide(q, question_cues(q), [scored(1, MIN_SCORE - 0.01)], LiteralSource())
+    assert answer.refused and answer.citations
+
+
+def test_a_name_the_source_never_mentions_means_refusal():
+    q = "How many residents left after the Etna eruption?"
+    answer = decide(q, question_cues(q), [scored(1, 0.9)], LiteralSource())
+    assert answer.refused and "etna" in answer.text
+
+
+def test_a_typed_question_without_a_thing_of_that_kind_is_refused():
+    q = "How many residents left after the volcano erupted?"
+    answer = decide(q, question_cues(q), [scored(0, 0.9, kind=0.0)], LiteralSource())
+    assert answer.refused
