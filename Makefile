@@ -37,6 +37,8 @@ format: install
 
 bench: install
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/query.py
+	$(BIN)/python bench/retrieval.py --split all
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

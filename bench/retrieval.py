@@ -96,8 +96,9 @@ def main() -> None:
             data.questions, ranked
         )
     print(
-        f"RealTimeQA {args.split}: {len(data.questions)} questions with a usable gold article "
-        f"({data.dropped_questions} without), {len(data.articles)} articles\n"
+        f"RealTimeQA {args.split}: {len(data.questions)} of "
+        f"{len(data.questions) + data.dropped_questions} questions have a usable gold article; "
+        f"corpus {len(data.articles)} articles\n"
     )
     print("| retriever | Hits@1 | Hits@5 | Hits@10 | MRR@10 |")
     print("|---|---|---|---|---|")

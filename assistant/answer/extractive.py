@@ -32,7 +32,6 @@ MIN_KEY_COVERAGE = 0.60  # share (by rarity) of the question's names the source 
 EXTRA_RATIO = 0.75  # further sentences join the answer when this close to the best
 MAX_SENTENCES = 3
 CONFLICT_RATIO = 0.80  # competing figures are shown when their sentences score this close
-MIN_CONTEXT = 0.0  # share of the question's words the best sentence and its context must hold
 REQUIRE_KIND = True  # a who/when/how-many question needs a sentence holding such a thing
 
 
@@ -184,7 +183,7 @@ def decide(
     question: str, cues: QuestionCues, scored: Sequence[ScoredSentence], source: SentenceSource
 ) -> Answer:
     """The answer from scored sentences: refuse without support, else cite the best few."""
-    if not scored or scored[0].score < MIN_SCORE or scored[0].features["context"] < MIN_CONTEXT:
+    if not scored or scored[0].score < MIN_SCORE:
         return refusal(question, scored, "")
     best = scored[0]
     if key_coverage(cues, best.article, source) < MIN_KEY_COVERAGE:
