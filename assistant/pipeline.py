@@ -7,11 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant.answer.extractive import extractive_answer
-from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import HybridSearch, Mode, Passage
-from assistant.settings import Settings, load_settings
+from assistant.settings import Settings
 from assistant.types import Answer
 
 
@@ -33,12 +32,11 @@ class Assistant:
         k: int = 5,
         mode: Mode = "hybrid",
     ) -> Assistant:
-        settings = settings or load_settings()
-        embedder = embedder or Embedder.packaged(settings.embedding.batch_size)
-        index = NewsIndex.open(
-            settings, str(name_or_path) if name_or_path else None, embedder=embedder
+        return cls(
+            HybridSearch.from_index(name_or_path, settings=settings, embedder=embedder),
+            k=k,
+            mode=mode,
         )
-        return cls(HybridSearch(index, embedder), k=k, mode=mode)
 
     def retrieve(
         self, question: str, k: int | None = None, filters: Filters | None = None

@@ -8,11 +8,10 @@ from typing import Any
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import HybridSearch, Mode, Passage
-from assistant.settings import Settings, load_settings
+from assistant.settings import Settings
 
 
 def passage_metadata(passage: Passage) -> dict[str, Any]:
@@ -87,12 +86,12 @@ class NewsRetriever(BaseRetriever):
         filters: Filters | None = None,
         mode: Mode = "hybrid",
     ) -> NewsRetriever:
-        settings = settings or load_settings()
-        embedder = embedder or Embedder.packaged(settings.embedding.batch_size)
-        index = NewsIndex.open(
-            settings, str(name_or_path) if name_or_path else None, embedder=embedder
+        return cls(
+            HybridSearch.from_index(name_or_path, settings=settings, embedder=embedder),
+            k=k,
+            filters=filters,
+            mode=mode,
         )
-        return cls(HybridSearch(index, embedder), k=k, filters=filters, mode=mode)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         passages = self.search.search(query_bundle.query_str, self.k, self.filters, mode=self.mode)

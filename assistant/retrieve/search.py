@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from assistant.index.build import NewsIndex
@@ -12,6 +13,7 @@ from assistant.index.embeddings import Embedder
 from assistant.retrieve.dedupe import group_copies
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.fusion import reciprocal_rank_fusion
+from assistant.settings import Settings, load_settings
 from assistant.text import coverage, idf, terms
 from assistant.types import Article, Chunk, Sentence
 
@@ -68,6 +70,22 @@ class HybridSearch:
         self._sentence_vectors: dict[str, np.ndarray | None] = {}
         self._sentences: dict[str, list[Sentence]] = {}
         self._weights: dict[str, float] = {}
+
+    @classmethod
+    def from_index(
+        cls,
+        name_or_path: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+    ) -> HybridSearch:
+        """Search over an existing index (a name under indexes/ or a folder path)."""
+        settings = settings or load_settings()
+        embedder = embedder or Embedder.packaged(settings.embedding.batch_size)
+        index = NewsIndex.open(
+            settings, str(name_or_path) if name_or_path else None, embedder=embedder
+        )
+        return cls(index, embedder)
 
     # -- caches that follow the catalog ------------------------------------------------
     def _refresh(self) -> None:
