@@ -199,8 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(func=cmd_ask)
 
     serve = sub.add_parser("serve", parents=[common], help="start the browser chat")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    serve.add_argument("--host", help="address to bind (default NEWSQA_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default NEWSQA_PORT or 7860)")
     serve.set_defaults(func=cmd_serve)
     return parser
 

@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         default=Path("data/articles"),
         description="Articles indexed on first start when the index is empty.",
     )
+    host: str = Field(default="127.0.0.1", description="Address `newsqa serve` binds to.")
+    port: int = Field(default=7860, ge=1, le=65535, description="Port `newsqa serve` listens on.")
+    auth: str | None = Field(
+        default=None, description="user:password demanded by the UI and the API (basic auth)."
+    )
+    max_upload_mb: float = Field(default=20.0, gt=0, description="Largest file the UI accepts.")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)

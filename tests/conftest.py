@@ -189,3 +189,11 @@ def sample_assistant(sample_index_dir: Path, embedder: Embedder) -> Iterator[obj
     )
     yield assistant
     assistant.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> object:
+    """Keep each phase's report on the test item, so fixtures can see a failure."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -1,17 +1,26 @@
-"""Start the app: make sure the index has articles (first start), then serve the UI."""
+"""Start the app: make sure the index has articles (first start), then serve the UI and
+the REST API in one server."""
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import sys
+from typing import Any
 
+from assistant.chat.session import ChatService
+from assistant.errors import ConfigError
 from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
+from assistant.pipeline import Assistant
+from assistant.retrieve.search import HybridSearch
 from assistant.settings import Settings
 
+log = logging.getLogger("newsqa")
 
-def ensure_index(settings: Settings, index: str | None = None) -> NewsIndex:
+
+def ensure_index(settings: Settings, index: str | None, embedder: Embedder) -> NewsIndex:
     """Open the index; on first start (missing or empty) fill it with the sample articles."""
-    embedder = Embedder.packaged(settings.embedding.batch_size)
     news_index = NewsIndex.open(settings, index, embedder=embedder, create=True)
     articles, _ = news_index.catalog.counts()
     if articles == 0 and settings.sample_articles.is_dir():
@@ -20,13 +29,8 @@ def ensure_index(settings: Settings, index: str | None = None) -> NewsIndex:
             file=sys.stderr,
         )
 
-        def on_progress(p: object) -> None:
-            print(
-                f"\r  {p.sources_done}/{p.sources_total} files, {p.chunks} chunks",  # type: ignore[attr-defined]
-                end="",
-                file=sys.stderr,
-                flush=True,
-            )
+        def on_progress(p: Any) -> None:
+            print(f"\r  {p.sources_done}/{p.sources_total} files", end="", file=sys.stderr)
 
         report = news_index.ingest([settings.sample_articles], on_progress)
         print(
@@ -36,12 +40,70 @@ def ensure_index(settings: Settings, index: str | None = None) -> NewsIndex:
     return news_index
 
 
-def serve(
-    settings: Settings, index: str | None = None, host: str = "127.0.0.1", port: int = 7860
-) -> None:
-    from assistant.chat.ui import build_ui
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise ConfigError("NEWSQA_AUTH must look like user:password")
+    return user, password
 
-    news_index = ensure_index(settings, index)
-    demo = build_ui(news_index)
-    print(f"newsqa: serving on http://{host}:{port}", file=sys.stderr)
-    demo.launch(server_name=host, server_port=port, show_error=False)
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def mcp_available() -> bool:
+    try:
+        import mcp  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def build_server(settings: Settings, index: str | None = None) -> Any:
+    """The FastAPI app: REST under /api, schema at /docs, the Gradio UI at /."""
+    import gradio as gr
+
+    from assistant.chat.api import build_app
+    from assistant.chat.ui import CSS, build_ui
+
+    embedder = Embedder.packaged(settings.embedding.batch_size)
+    news_index = ensure_index(settings, index, embedder)
+    service = ChatService(Assistant(HybridSearch(news_index, embedder)))
+    credentials = parse_auth(settings.auth)
+    app = build_app(service, credentials)
+    return gr.mount_gradio_app(
+        app,
+        build_ui(service),
+        path="/",
+        auth=credentials,
+        max_file_size=f"{settings.max_upload_mb:g}mb",
+        mcp_server=mcp_available(),
+        footer_links=["api"],
+        css=CSS,
+    )
+
+
+def serve(
+    settings: Settings, index: str | None = None, host: str | None = None, port: int | None = None
+) -> None:
+    import uvicorn
+
+    host = host or settings.host
+    port = port or settings.port
+    if not is_loopback(host) and not settings.auth:
+        print(
+            f"newsqa: warning: serving on {host} without a password; anyone who can reach "
+            "this address can read and change the index (set NEWSQA_AUTH=user:password)",
+            file=sys.stderr,
+        )
+    app = build_server(settings, index)
+    print(f"newsqa: serving on http://{host}:{port} (API schema at /docs)", file=sys.stderr)
+    # Streaming clients (MCP sessions, the UI's event stream) must not hold up a stop.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)

@@ -1,31 +1,283 @@
-"""The browser UI: the only module that imports gradio.
-
-For now a status page showing what the index holds; the chat comes with the UI issue.
-"""
+"""The browser UI: the only module that imports gradio. It builds the interface from a
+ChatService it is given; every article-derived string is HTML-escaped before display."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from assistant.index.build import NewsIndex
+from assistant.chat.session import ChatService
+from assistant.errors import NewsQAError
+from assistant.ingest.dates import parse_published
+from assistant.retrieve.filters import Filters
+from assistant.types import Answer, Citation
+
+EXAMPLES = [
+    "Who is joining BRICS?",
+    "How many North Korean troops have been sent to Russia?",
+    "When did Chandrayaan-3 land on the Moon?",
+    "What did the ECB decide in June 2025?",
+]
+UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl"]
+
+CSS = """
+.source { border-left: 3px solid #888; padding: 4px 10px; margin: 8px 0; }
+.source .meta { font-size: 0.85em; opacity: 0.8; }
+.source mark { background: #fde68a; color: inherit; padding: 0 2px; }
+.conflict { border: 2px solid #d97706; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
+.refused { border: 2px solid #6b7280; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
+.standalone { font-size: 0.85em; opacity: 0.8; }
+"""
 
 
-def status_markdown(index: NewsIndex) -> str:
-    stats = index.stats()
-    outlets = ", ".join(html.escape(name) for name in stats["outlets"]) or "none"
+def escape(text: str | None) -> str:
+    return html.escape(text or "", quote=True)
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only http(s) links are rendered; anything else (javascript:, data:) is dropped."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def markdown_escape(text: str) -> str:
+    """Answer text for the chat: markup characters neutralized, our **bold** kept."""
+    escaped = html.escape(text, quote=False)
+    return escaped.replace("*", "\\*").replace("\\*\\*Sources differ:\\*\\*", "**Sources differ:**")
+
+
+def paragraph_with_mark(article_text: str, sentence: str) -> str:
+    """The paragraph holding `sentence`, escaped, with the sentence marked."""
+    for paragraph in article_text.split("\n\n"):
+        if sentence in paragraph:
+            before, _, after = paragraph.partition(sentence)
+            return f"{escape(before)}<mark>{escape(sentence)}</mark>{escape(after)}"
+    return f"<mark>{escape(sentence)}</mark>"
+
+
+def source_html(citation: Citation, article_text: str) -> str:
+    when = citation.published.date().isoformat() if citation.published else "undated"
+    url = safe_url(citation.url)
+    title = escape(citation.title)
+    link = f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
+    heading = link if url else title
+    also = f" · also carried by {escape(', '.join(citation.also_in))}" if citation.also_in else ""
     return (
-        "# newsqa\n\n"
-        f"The index `{html.escape(stats['index'])}` holds **{stats['articles']} articles** "
-        f"({stats['chunks']} chunks) from {outlets}, published "
-        f"{stats['published_from'] or '?'} to {stats['published_to'] or '?'}.\n\n"
-        "The chat is not built yet; use `newsqa stats` and `newsqa ingest` meanwhile."
+        f'<div class="source"><b>[{citation.n}]</b> {heading}'
+        f'<div class="meta">{escape(citation.outlet or "unknown outlet")} · {when}{also}</div>'
+        f"<p>{paragraph_with_mark(article_text, citation.text)}</p></div>"
     )
 
 
-def build_ui(index: NewsIndex) -> Any:
+def sources_panel(answer: Answer, service: ChatService) -> str:
+    parts = []
+    if answer.standalone_question and answer.standalone_question != answer.question:
+        parts.append(
+            f'<div class="standalone">Searched for: {escape(answer.standalone_question)}</div>'
+        )
+    if answer.refused:
+        parts.append('<div class="refused">No answer in the articles. The closest sources:</div>')
+    for conflict in answer.conflicts:
+        by_n = {c.n: c for c in answer.citations}
+        values = "; ".join(
+            f"{escape(by_n[n].outlet or by_n[n].title)}: {escape(v)} [{n}]"
+            for v, n in conflict.values
+        )
+        parts.append(f'<div class="conflict">⚠ Sources disagree: {values}</div>')
+    for citation in answer.citations:
+        article = service.index.catalog.article(citation.article_id)
+        parts.append(source_html(citation, article.text if article else citation.text))
+    return "\n".join(parts) or "<p>Sources appear here.</p>"
+
+
+def build_filters(outlets: Sequence[str] | None, since: str, until: str) -> Filters:
+    def date(value: str, name: str) -> Any:
+        if not value or not value.strip():
+            return None
+        parsed = parse_published(value.strip())
+        if parsed is None:
+            raise NewsQAError(f"{name}: cannot read {value!r} as a date (use YYYY-MM-DD)")
+        return parsed
+
+    return Filters(
+        outlets=tuple(outlets or ()), since=date(since, "since"), until=date(until, "until")
+    )
+
+
+def library_rows(service: ChatService, query: str = "") -> list[list[Any]]:
+    catalog = service.index.catalog
+    needle = query.lower().strip()
+    rows = []
+    for article in catalog.articles():
+        if needle and needle not in f"{article.title} {article.outlet or ''}".lower():
+            continue
+        when = article.published.date().isoformat() if article.published else ""
+        chunks = len(catalog.chunks_of([article.id]))
+        rows.append([article.id, article.title, article.outlet or "", when, chunks])
+    return rows
+
+
+def stats_markdown(service: ChatService) -> str:
+    s = service.index.stats()
+    return (
+        f"**{s['articles']} articles**, {s['chunks']} chunks, {len(s['outlets'])} outlets, "
+        f"published {s['published_from'] or '?'} to {s['published_to'] or '?'}; "
+        f"model {s['model']}; index `{escape(s['index'])}`"
+    )
+
+
+def build_ui(service: ChatService) -> Any:
     import gradio as gr
 
+    def outlet_choices() -> list[str]:
+        return sorted(o for o in service.index.catalog.outlets() if o != "(unknown)")
+
+    def respond(message, chat, previous, outlets, since, until, k):
+        message = (message or "").strip()
+        if not message:
+            return "", chat, previous, gr.update()
+        try:
+            filters = build_filters(outlets, since, until)
+        except NewsQAError as exc:
+            chat = [*chat, {"role": "user", "content": message},
+                    {"role": "assistant", "content": escape(str(exc))}]  # fmt: skip
+            return "", chat, previous, gr.update()
+        answer = service.ask(message, previous, filters, int(k))
+        chat = [
+            *chat,
+            {"role": "user", "content": escape(message)},
+            {"role": "assistant", "content": markdown_escape(answer.text)},
+        ]
+        return (
+            "",
+            chat,
+            [*previous, answer.standalone_question or message],
+            sources_panel(answer, service),
+        )
+
+    def retry(chat, previous, outlets, since, until, k):
+        if not chat or not previous:
+            return chat, previous, gr.update()
+        last_question = html.unescape(
+            next(m["content"] for m in reversed(chat) if m["role"] == "user")
+        )
+        _, new_chat, new_previous, panel = respond(
+            last_question, chat[:-2], previous[:-1], outlets, since, until, k
+        )
+        return new_chat, new_previous, panel
+
+    def add_files(files):
+        if not files:
+            return "Choose files first.", gr.update(), gr.update(), gr.update()
+        paths = [Path(f if isinstance(f, str) else f.name) for f in files]
+        with service.lock:
+            report = service.index.ingest(paths)
+        lines = [
+            f"Added {len(report.added)}, updated {len(report.updated)}, "
+            f"unchanged {len(report.unchanged)}, failed {len(report.failed)}."
+        ]
+        lines += [f"- {escape(Path(f.source).name)}: {escape(f.reason)}" for f in report.failed]
+        return (
+            "\n".join(lines),
+            library_rows(service),
+            stats_markdown(service),
+            gr.update(choices=outlet_choices()),
+        )
+
+    def delete(article_id):
+        article_id = (article_id or "").strip()
+        with service.lock:
+            deleted, _ = service.index.delete([article_id]) if article_id else ([], [])
+        message = f"Deleted {article_id}." if deleted else f"No article with id {article_id!r}."
+        return message, library_rows(service), stats_markdown(service)
+
+    # The names below are the Gradio client endpoints and the MCP tool names.
+    def ask(question: str, k: int = 5) -> dict:
+        """Answer a question from the indexed news articles, citing the source sentences.
+
+        Args:
+            question: the question, in plain words
+            k: how many passages to read (1-50)
+        """
+        return service.ask(question, (), None, int(k)).as_json()
+
+    def retrieve(question: str, k: int = 5) -> list:
+        """The passages of the indexed news articles that best match a question.
+
+        Args:
+            question: the question or search words
+            k: how many passages to return (1-50)
+        """
+        from assistant.chat.api import passage_json
+
+        return [passage_json(p) for p in service.retrieve(question, int(k))]
+
     with gr.Blocks(title="newsqa") as demo:
-        gr.Markdown(status_markdown(index))
+        gr.Markdown("# newsqa\nAsk about the indexed news; answers quote their sources.")
+        with gr.Tab("Chat"):
+            previous = gr.State([])
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(
+                        label="Answers", height=480, sanitize_html=True, buttons=["copy"]
+                    )
+                    question = gr.Textbox(
+                        placeholder="Ask about the news…", show_label=False, elem_id="question"
+                    )
+                    with gr.Row():
+                        ask_button = gr.Button("Ask", variant="primary", elem_id="ask")
+                        retry_button = gr.Button("Retry", elem_id="retry")
+                        clear_button = gr.Button("Clear chat", elem_id="clear")
+                    gr.Examples(EXAMPLES, inputs=question)
+                    with gr.Accordion("Filters (apply to the next question)", open=False):
+                        outlets = gr.Dropdown(
+                            outlet_choices(), multiselect=True, label="Outlets", elem_id="outlets"
+                        )
+                        with gr.Row():
+                            since = gr.Textbox(label="Published since (YYYY-MM-DD)")
+                            until = gr.Textbox(label="Published until (YYYY-MM-DD)")
+                        k = gr.Slider(1, 20, value=5, step=1, label="Passages to read")
+                with gr.Column(scale=2):
+                    gr.Markdown("### Sources")
+                    sources = gr.HTML("<p>Sources appear here.</p>", elem_id="sources")
+            inputs = [question, chat, previous, outlets, since, until, k]
+            outputs = [question, chat, previous, sources]
+            question.submit(respond, inputs, outputs, api_visibility="private")
+            ask_button.click(respond, inputs, outputs, api_visibility="private")
+            retry_button.click(
+                retry, [chat, previous, outlets, since, until, k], [chat, previous, sources],
+                api_visibility="private",
+            )  # fmt: skip
+            clear_button.click(
+                lambda: ([], [], "<p>Sources appear here.</p>"), None, [chat, previous, sources],
+                api_visibility="private",
+            )  # fmt: skip
+        with gr.Tab("Library"):
+            stats = gr.Markdown(stats_markdown(service), elem_id="stats")
+            with gr.Row():
+                upload = gr.File(
+                    file_count="multiple", file_types=UPLOAD_TYPES, label="Article files",
+                    elem_id="upload",
+                )  # fmt: skip
+                with gr.Column():
+                    add_button = gr.Button("Add to index", variant="primary", elem_id="add")
+                    add_status = gr.Markdown(elem_id="add-status")
+            search = gr.Textbox(label="Search titles and outlets")
+            table = gr.Dataframe(
+                library_rows(service), headers=["id", "title", "outlet", "published", "chunks"],
+                interactive=False, elem_id="library",
+            )  # fmt: skip
+            with gr.Row():
+                delete_id = gr.Textbox(label="Article id to delete")
+                delete_button = gr.Button("Delete", variant="stop")
+                delete_status = gr.Markdown()
+            add_button.click(add_files, upload, [add_status, table, stats, outlets],
+                             api_visibility="private")  # fmt: skip
+            search.change(lambda q: library_rows(service, q), search, table,
+                          api_visibility="private")  # fmt: skip
+            delete_button.click(delete, delete_id, [delete_status, table, stats],
+                                api_visibility="private")  # fmt: skip
+        gr.api(ask, api_name="ask")
+        gr.api(retrieve, api_name="retrieve")
     return demo

@@ -1,0 +1,104 @@
+"""The REST API (/api/ask, /api/retrieve), mounted beside the UI; schema at /docs."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, status
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from pydantic import BaseModel, Field
+
+from assistant.chat.session import ChatService
+from assistant.retrieve.filters import Filters
+from assistant.retrieve.search import Passage
+
+
+class FilterBody(BaseModel):
+    outlets: list[str] = Field(default_factory=list, description="Only these outlets.")
+    since: datetime | None = Field(default=None, description="Published at or after.")
+    until: datetime | None = Field(default=None, description="Published at or before.")
+
+    def to_filters(self) -> Filters:
+        return Filters(outlets=tuple(self.outlets), since=self.since, until=self.until)
+
+
+class AskBody(BaseModel):
+    question: str = Field(min_length=1, max_length=2000, description="The question.")
+    k: int = Field(default=5, ge=1, le=50, description="Passages to read.")
+    filters: FilterBody | None = None
+    history: list[str] = Field(
+        default_factory=list, description="Earlier questions of this chat, oldest first."
+    )
+
+
+class RetrieveBody(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+    k: int = Field(default=5, ge=1, le=50)
+    filters: FilterBody | None = None
+
+
+def passage_json(passage: Passage) -> dict[str, Any]:
+    a = passage.article
+    return {
+        "chunk_id": passage.chunk.id,
+        "text": passage.chunk.text,
+        "score": round(passage.score, 4),
+        "article_id": a.id,
+        "title": a.title,
+        "outlet": a.outlet,
+        "url": a.url,
+        "published": a.published.isoformat() if a.published else None,
+        "sentence_start": passage.chunk.sentence_start,
+        "sentence_end": passage.chunk.sentence_end,
+        "also_carried_by": [
+            {"article_id": c.id, "outlet": c.outlet, "url": c.url} for c in passage.copies
+        ],
+    }
+
+
+def basic_auth(credentials: tuple[str, str] | None) -> Any:
+    """A dependency that demands the given user and password (or nothing when unset)."""
+    if credentials is None:
+        return lambda: None
+    security = HTTPBasic()
+
+    def check(given: HTTPBasicCredentials = Depends(security)) -> None:  # noqa: B008
+        user_ok = secrets.compare_digest(given.username.encode(), credentials[0].encode())
+        password_ok = secrets.compare_digest(given.password.encode(), credentials[1].encode())
+        if not (user_ok and password_ok):
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED, "wrong user or password",
+                headers={"WWW-Authenticate": "Basic"},
+            )  # fmt: skip
+
+    return check
+
+
+def api_router(service: ChatService, credentials: tuple[str, str] | None = None) -> APIRouter:
+    router = APIRouter(prefix="/api", dependencies=[Depends(basic_auth(credentials))])
+
+    @router.post("/ask", summary="Answer a question with cited source sentences")
+    def ask(body: AskBody) -> dict[str, Any]:
+        filters = body.filters.to_filters() if body.filters else None
+        answer = service.ask(body.question, body.history, filters, body.k)
+        return {**answer.as_json(), "standalone_question": answer.standalone_question}
+
+    @router.post("/retrieve", summary="The passages that best match a question")
+    def retrieve(body: RetrieveBody) -> dict[str, Any]:
+        filters = body.filters.to_filters() if body.filters else None
+        passages = service.retrieve(body.question, body.k, filters)
+        return {"question": body.question, "passages": [passage_json(p) for p in passages]}
+
+    return router
+
+
+def build_app(service: ChatService, credentials: tuple[str, str] | None = None) -> FastAPI:
+    app = FastAPI(
+        title="newsqa",
+        description="Question answering over news articles, with the exact sentences cited.",
+        docs_url="/docs",
+    )
+    app.include_router(api_router(service, credentials))
+    return app

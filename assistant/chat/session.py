@@ -1,0 +1,89 @@
+"""Multi-turn chat without gradio: follow-ups rewritten into standalone questions."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from assistant.answer.cues import question_cues
+from assistant.pipeline import Assistant
+from assistant.retrieve.filters import Filters
+from assistant.retrieve.search import Passage
+from assistant.types import Answer
+
+_LEAD_IN = re.compile(
+    r"^\s*(?:and|but|so|also|then|ok(?:ay)?|and what about|what about|how about)\b[\s,]*",
+    re.IGNORECASE,
+)
+_REFERS_BACK = re.compile(
+    r"\b(?:it|its|they|them|their|theirs|he|him|his|she|her|this|that|these|those|there|"
+    r"the (?:group|bloc|country|company|deal|summit|agency|bank|report|same))\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of\s+)?[A-Z][\w’'.-]*)*")
+
+
+def topic_names(question: str) -> list[str]:
+    """Names in a question (capitalized runs after its first word), as written."""
+    first = re.match(r"\s*\S+", question)
+    start = first.end() if first else 0
+    return [m.group(0) for m in _NAME.finditer(question, start)]
+
+
+def condense(question: str, previous: Sequence[str]) -> str:
+    """A follow-up rewritten to stand alone, using the names of the previous question.
+
+    "And which countries applied?" after "Who is joining BRICS?" becomes
+    "Which countries applied - BRICS?". A question that names its own subject and does not
+    point back ("it", "they", "what about ...") is left as it is.
+    """
+    question = question.strip()
+    if not previous or not question:
+        return question
+    lead_in = _LEAD_IN.match(question)
+    points_back = bool(lead_in) or bool(_REFERS_BACK.search(question))
+    if question_cues(question).key_terms and not points_back:
+        return question
+    asked = question.lower()
+    topic = [n for n in topic_names(previous[-1]) if n.lower() not in asked]
+    if not topic:
+        return question
+    base = _LEAD_IN.sub("", question).strip() if lead_in else question
+    base = base[:1].upper() + base[1:]
+    mark = "?" if base.endswith("?") else ""
+    return f"{base.rstrip('?').rstrip()} - {', '.join(topic)}{mark}"
+
+
+class ChatService:
+    """What the UI and the REST API call: one Assistant behind a lock, since the index's
+    catalog connection, the model and Chroma are shared by every request."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.lock = threading.RLock()
+
+    @property
+    def index(self) -> Any:
+        return self.assistant.search.index
+
+    def ask(
+        self,
+        question: str,
+        previous: Sequence[str] = (),
+        filters: Filters | None = None,
+        k: int | None = None,
+    ) -> Answer:
+        """Answer `question` in the context of the previous standalone questions."""
+        standalone = condense(question, previous)
+        with self.lock:
+            answer = self.assistant.ask(standalone, k=k, filters=filters)
+        return replace(answer, question=question, standalone_question=standalone)
+
+    def retrieve(
+        self, question: str, k: int | None = None, filters: Filters | None = None
+    ) -> list[Passage]:
+        with self.lock:
+            return self.assistant.retrieve(question, k, filters)

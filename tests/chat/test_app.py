@@ -1,0 +1,243 @@
+"""The real app (UI + REST + Gradio client API) on a loopback port, driven by real
+headless Chromium through Playwright, and called over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SAMPLE_ARTICLES, free_port, write_article
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "tests" / "artifacts"
+BROWSER_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+XSS_BODY = (
+    "The Kestrel Bay harbour council approved a plan to restore the old lighthouse for "
+    "2.4 million euros on Tuesday. <img src=x onerror=\"window.__xss='img'\"> Work starts in "
+    "spring. <script>window.__xss='script'</script> The keeper's cottage becomes a museum."
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`newsqa serve` on a free loopback port; first start indexes the sample articles
+    plus one article full of script payloads."""
+    root = tmp_path_factory.mktemp("app")
+    corpus = root / "articles"
+    shutil.copytree(SAMPLE_ARTICLES, corpus)
+    write_article(
+        corpus, "xss.md", "Harbour council backs lighthouse <script>window.__xss='title'</script>",
+        XSS_BODY, outlet="Bay <b>Courier</b>", url="javascript:window.__xss='link'",
+    )  # fmt: skip
+    port = free_port()
+    env = {
+        **os.environ,
+        "NEWSQA_INDEXES_DIR": str(root / "indexes"),
+        "NEWSQA_SAMPLE_ARTICLES": str(corpus),
+    }
+    log = (root / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/openapi.json", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail("server did not start:\n" + (root / "server.log").read_text())
+                time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def post(url: str, body: dict) -> dict:
+    request = urllib.request.Request(
+        url, json.dumps(body).encode(), {"content-type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def test_api_ask_returns_the_cli_json_with_citations(server):
+    data = post(f"{server}/api/ask", {"question": "Who is joining BRICS?"})
+    assert not data["refused"]
+    assert "Iran" in data["answer"]
+    assert any("BRICS" in c["title"] for c in data["citations"])
+    assert {"n", "article_id", "sentence_index", "text", "outlet", "url"} <= set(
+        data["citations"][0]
+    )
+
+
+def test_api_ask_takes_history_and_filters(server):
+    data = post(
+        f"{server}/api/ask",
+        {"question": "And which countries applied?", "history": ["Who is joining BRICS?"],
+         "filters": {"outlets": ["The Atlas Dispatch"]}},
+    )  # fmt: skip
+    assert data["standalone_question"] == "Which countries applied - BRICS?"
+    assert {c["outlet"] for c in data["citations"]} == {"The Atlas Dispatch"}
+
+
+def test_api_retrieve_returns_passages_with_scores_and_metadata(server):
+    data = post(f"{server}/api/retrieve", {"question": "North Korean troops Russia", "k": 3})
+    assert len(data["passages"]) == 3
+    first = data["passages"][0]
+    assert first["score"] > 0 and first["outlet"] and first["text"]
+
+
+def test_openapi_schema_documents_both_endpoints(server):
+    with urllib.request.urlopen(f"{server}/openapi.json") as response:
+        paths = json.loads(response.read())["paths"]
+    assert "/api/ask" in paths and "/api/retrieve" in paths
+
+
+def test_gradio_client_api_answers_with_citations(server):
+    from gradio_client import Client
+
+    result = Client(server, verbose=False).predict("Who is joining BRICS?", 5, api_name="/ask")
+    assert "Egypt" in result["answer"] and result["citations"]
+
+
+# -- the browser -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("/usr/bin/chromium is missing; .ci/run installs Debian's chromium")
+        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server, request):
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    page = context.new_page()
+    page.goto(server)
+    yield page
+    if getattr(request.node, "rep_call", None) is None or request.node.rep_call.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def ask(page, question: str) -> None:
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask").click()
+
+
+def test_chat_answers_brics_with_sources_then_a_follow_up_in_context(page):
+    from playwright.sync_api import expect
+
+    ask(page, "Who is joining BRICS?")
+    sources = page.locator("#sources")
+    expect(sources).to_contain_text("BRICS enlargement agreed in Johannesburg", timeout=60_000)
+    chat = page.locator(".bubble-wrap, [role=log]").first
+    for member in ("Iran", "Egypt", "Ethiopia"):
+        expect(chat).to_contain_text(member)
+    expect(sources.locator("mark").first).to_contain_text("Iran")
+
+    ask(page, "And which countries applied?")
+    expect(sources).to_contain_text(
+        "Searched for: Which countries applied - BRICS?", timeout=60_000
+    )
+    expect(sources).to_contain_text("BRICS")
+
+
+def test_conflicting_figures_are_marked_in_the_sources_panel(page):
+    from playwright.sync_api import expect
+
+    ask(page, "How many North Korean troops have been sent to Russia?")
+    conflict = page.locator("#sources .conflict")
+    expect(conflict).to_contain_text("Sources disagree", timeout=60_000)
+    expect(conflict).to_contain_text("about 1,500")
+    expect(conflict).to_contain_text("10,000")
+
+
+def test_a_file_uploaded_in_the_library_answers_a_question(page, tmp_path):
+    from playwright.sync_api import expect
+
+    article = write_article(
+        tmp_path, "rail.md", "Marlow Valley rail line to reopen",
+        "The Marlow Valley rail line will reopen on 3 March with 14 new stations, the "
+        "transport ministry said on Monday. Trains will run every 20 minutes.",
+        outlet="Valley Echo", url="https://valley-echo.example/rail",
+    )  # fmt: skip
+    page.get_by_role("tab", name="Library").click()
+    page.locator("#upload input[type=file]").set_input_files(str(article))
+    page.locator("#add").click()
+    expect(page.locator("#add-status")).to_contain_text("Added 1", timeout=60_000)
+    expect(page.locator("#library")).to_contain_text("Marlow Valley rail line to reopen")
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "How many new stations will the Marlow Valley rail line have?")
+    expect(page.locator("#sources")).to_contain_text("Valley Echo", timeout=60_000)
+    expect(page.locator("#sources")).to_contain_text("14 new stations")
+
+
+def test_article_script_payloads_show_as_text_and_never_run(page):
+    from playwright.sync_api import expect
+
+    ask(page, "What did the Kestrel Bay harbour council approve for the lighthouse?")
+    sources = page.locator("#sources")
+    expect(sources).to_contain_text("Kestrel Bay", timeout=60_000)
+    expect(sources).to_contain_text("<script>window.__xss='title'</script>")
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__xss") is None
+    assert sources.locator("script, img[onerror]").count() == 0
+    assert sources.locator("a[href^='javascript']").count() == 0
+
+
+def test_mcp_tools_ask_and_retrieve_answer_over_the_protocol(server):
+    import asyncio
+
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    async def talk() -> tuple[set[str], str]:
+        async with (
+            streamable_http_client(f"{server}/gradio_api/mcp/") as (read, write, _),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            tools = {tool.name for tool in (await session.list_tools()).tools}
+            result = await session.call_tool("ask", {"question": "Who is joining BRICS?"})
+            return tools, " ".join(getattr(c, "text", "") for c in result.content)
+
+    # Playwright's sync API keeps an event loop on this thread; the client gets its own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        tools, text = pool.submit(asyncio.run, talk()).result(timeout=120)
+    assert {"ask", "retrieve"} <= tools
+    assert "Iran" in text and "citations" in text
