@@ -46,6 +46,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         **os.environ,
         "NEWSQA_INDEXES_DIR": str(root / "indexes"),
         "NEWSQA_SAMPLE_ARTICLES": str(corpus),
+        "NEWSQA_MAX_UPLOAD_MB": "1",
     }
     log = (root / "server.log").open("w")
     process = subprocess.Popen(
@@ -114,6 +115,16 @@ def test_openapi_schema_documents_both_endpoints(server):
     with urllib.request.urlopen(f"{server}/openapi.json") as response:
         paths = json.loads(response.read())["paths"]
     assert "/api/ask" in paths and "/api/retrieve" in paths
+
+
+def test_an_upload_over_the_size_limit_is_refused_with_a_clear_message(server):
+    import httpx
+
+    response = httpx.post(
+        f"{server}/gradio_api/upload", files={"files": ("big.txt", b"a" * 2_000_000)}
+    )
+    assert response.status_code == 413
+    assert "maximum allowed size of 1048576 bytes" in response.text
 
 
 def test_gradio_client_api_answers_with_citations(server):
