@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,42 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextmanager
+def running_server(
+    command: list[str],
+    ready_url: str,
+    log_path: Path,
+    *,
+    env: dict[str, str],
+    timeout: float,
+    cwd: Path | None = None,
+) -> Iterator[None]:
+    """Run `command` until the block ends; wait until `ready_url` answers, or fail the test
+    with the end of the server's log. Stopped with SIGTERM, then SIGKILL after 30 s."""
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    with urllib.request.urlopen(ready_url, timeout=2):
+                        break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.flush()
+                        tail = log_path.read_text(errors="replace")[-3000:]
+                        pytest.fail(f"{command[0]} did not start:\n{tail}")
+                    time.sleep(0.3)
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `chroma run` server on 127.0.0.1, started for the session and stopped after."""
@@ -133,36 +170,22 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.fail("the `chroma` command is missing; chromadb is not installed properly")
     data = tmp_path_factory.mktemp("chroma-server")
     port = free_port()
-    log = (data / "server.log").open("w")
-    process = subprocess.Popen(
-        [chroma, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail(
-                        "chroma server did not start:\n"
-                        + (data / "server.log").read_text(errors="replace")[-2000:]
-                    )
-                time.sleep(0.3)
+    command = [
+        chroma,
+        "run",
+        "--path",
+        str(data / "db"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    with running_server(
+        command, f"{url}/api/v2/heartbeat", data / "server.log", env=env, timeout=60
+    ):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -6,16 +6,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SAMPLE_ARTICLES, free_port, write_article
+from tests.conftest import REPO, SAMPLE_ARTICLES, free_port, running_server, write_article
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -48,32 +46,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "NEWSQA_SAMPLE_ARTICLES": str(corpus),
         "NEWSQA_MAX_UPLOAD_MB": "1",
     }
-    log = (root / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root,
-    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/openapi.json", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail("server did not start:\n" + (root / "server.log").read_text())
-                time.sleep(0.5)
+    command = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)]
+    with running_server(
+        command, f"{url}/openapi.json", root / "server.log", env=env, timeout=180, cwd=root
+    ):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def post(url: str, body: dict) -> dict:
