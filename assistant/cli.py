@@ -150,6 +150,115 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _question_bar(label: str, quiet: bool) -> Any:
+    """A progress callback (done, total) drawing a tqdm bar on stderr; None when quiet."""
+    if quiet:
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(desc=label, unit="q", file=sys.stderr, leave=False)
+
+    def on_progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+        if done == total:
+            bar.close()
+
+    return on_progress
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from assistant.errors import ConfigError
+    from assistant.evaluate.dataset import load_questions
+    from assistant.evaluate.report import MAIN_METRICS, compare, fmt, write_report
+    from assistant.evaluate.run import evaluate, summarize
+    from assistant.index.build import NewsIndex
+    from assistant.index.embeddings import Embedder
+    from assistant.pipeline import Assistant
+    from assistant.retrieve.search import HybridSearch
+    from assistant.settings import load_settings
+
+    if args.compare:
+        print(compare(Path(args.compare[0]), Path(args.compare[1])))
+        return 0
+    articles = None
+    if args.dataset:
+        root = Path(args.corpus_root)
+        if args.dataset == "realtimeqa":
+            from assistant.evaluate.realtimeqa import load_realtimeqa
+
+            if not (root / "realtimeqa").is_dir():
+                raise ConfigError(f"--corpus-root {root}: no realtimeqa folder there")
+            data = load_realtimeqa(root, args.split)
+        else:
+            from assistant.evaluate.rgb import load_rgb
+
+            if not (root / "rgb").is_dir():
+                raise ConfigError(f"--corpus-root {root}: no rgb folder there")
+            data = load_rgb(root, negative=args.dataset == "rgb-negative")
+        questions, articles = data.questions, data.articles
+        title = f"{args.dataset} {args.split if args.dataset == 'realtimeqa' else ''}".strip()
+        print(
+            f"{title}: {len(questions)} questions, {len(articles)} articles"
+            + (
+                f" ({data.dropped_questions} questions without a usable gold article left out)"
+                if data.dropped_questions
+                else ""
+            ),
+            file=sys.stderr,
+        )
+        variants = args.retriever or ["hybrid", "dense"]
+    elif args.questions:
+        questions = load_questions(Path(args.questions))
+        title = f"{args.questions}"
+        variants = args.retriever or ["hybrid"]
+    else:
+        raise ConfigError("give a question file, --dataset NAME or --compare A B")
+
+    settings = _settings()
+    embedder = Embedder.packaged(settings.embedding.batch_size)
+    out = Path(args.out)
+    with tempfile.TemporaryDirectory(prefix="newsqa-eval-") as tmp:
+        if articles is not None or args.corpus:
+            index = NewsIndex.open(
+                load_settings(indexes_dir=Path(tmp)), "eval", embedder=embedder, create=True
+            )
+            bar, on_progress = _progress_bar(not args.quiet)
+            if articles is not None:
+                total = len(articles)
+                report = index.ingest_articles(
+                    ((i + 1, total, a) for i, a in enumerate(articles)), on_progress
+                )
+            else:
+                report = index.ingest(args.corpus, on_progress)
+            if bar is not None:
+                bar.close()
+            for failure in report.failed:
+                print(f"newsqa: failed: {failure}", file=sys.stderr)
+        else:
+            index = NewsIndex.open(settings, args.index, embedder=embedder)
+        summaries, records = {}, {}
+        try:
+            for mode in variants:
+                assistant = Assistant(HybridSearch(index, embedder), k=args.k, mode=mode)
+                records[mode] = evaluate(assistant, questions, _question_bar(mode, args.quiet))
+                summaries[mode] = summarize(records[mode], args.k)
+        finally:
+            index.close()
+    meta = {"title": title, "k": args.k, "retrievers": variants, "model": index.manifest.model}
+    paths = write_report(out, f"newsqa evaluation: {title}", meta, summaries, records)
+    print("| metric | " + " | ".join(summaries) + " |")
+    print("|---|" + "---|" * len(summaries))
+    for metric in next(iter(summaries.values())):
+        if metric in MAIN_METRICS or metric.startswith(("hits@", "evidence", "latency")):
+            print(f"| {metric} | " + " | ".join(fmt(s[metric]) for s in summaries.values()) + " |")
+    print("wrote " + ", ".join(str(p) for p in paths))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.chat.serve import serve
 
@@ -197,6 +306,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     ask.set_defaults(func=cmd_ask)
+
+    ev = sub.add_parser(
+        "eval", parents=[common], help="score answers against a question set, write a report"
+    )
+    ev.add_argument("questions", nargs="?", help="question set (JSONL, one question a line)")
+    ev.add_argument(
+        "--corpus", nargs="+", metavar="PATH", help="build a temporary index from these"
+    )
+    ev.add_argument(
+        "--dataset", choices=["realtimeqa", "rgb", "rgb-negative"], help="a public set instead"
+    )
+    ev.add_argument(
+        "--split",
+        default="test",
+        choices=["dev", "test", "all"],
+        help="RealTimeQA weeks (default test)",
+    )
+    ev.add_argument("--corpus-root", default="../shared/corpora", help="where public sets live")
+    ev.add_argument("--k", type=int, default=5, help="passages read per question (default 5)")
+    ev.add_argument(
+        "--retriever",
+        nargs="+",
+        choices=["hybrid", "dense", "bm25"],
+        help="retriever variants to run side by side",
+    )
+    ev.add_argument("--out", default="eval-report", help="folder for report.md/json, chart.png")
+    ev.add_argument("--compare", nargs=2, metavar=("A", "B"), help="difference of two report.json")
+    ev.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    ev.set_defaults(func=cmd_eval)
 
     serve = sub.add_parser("serve", parents=[common], help="start the browser chat")
     serve.add_argument("--host", help="address to bind (default NEWSQA_HOST or 127.0.0.1)")

@@ -178,3 +178,47 @@ def test_ask_prints_a_cited_answer_and_json_in_the_api_shape(small_corpus):
     assert data["citations"] and {c["outlet"] for c in data["citations"]} == {"Money Daily"}
     bad = newsqa("ask", "anything", "--since", "last tuesday-ish")
     assert bad.returncode == 2 and "newsqa: error: --since" in bad.stderr
+
+
+@pytest.mark.slow
+def test_eval_writes_a_report_and_compare_diffs_two(small_corpus, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"id": "b", "question": "Which countries were invited to join BRICS?", '
+        '"answers": ["Iran"], "articles": ["https://wire-one.example/brics"]}\n'
+        '{"id": "n", "question": "How many troops did Belarus send?", "answerable": false}\n'
+    )
+    out = tmp_path / "report"
+    run = newsqa(
+        "eval",
+        str(questions),
+        "--corpus",
+        str(small_corpus),
+        "--out",
+        str(out),
+        "-q",
+        "--retriever",
+        "hybrid",
+        "bm25",
+    )
+    assert run.returncode == 0, run.stderr
+    data = json.loads((out / "report.json").read_text())
+    assert set(data["summary"]) == {"hybrid", "bm25"}
+    assert data["summary"]["hybrid"]["hits@1"] == 1.0
+    assert data["summary"]["hybrid"]["refusal_accuracy"] == 1.0
+    assert [r["id"] for r in data["records"]["hybrid"]] == ["b", "n"]
+    assert (out / "chart.png").read_bytes()[:4] == b"\x89PNG"
+    assert "| hits@1 |" in (out / "report.md").read_text()
+    diff = newsqa("eval", "--compare", str(out / "report.json"), str(out / "report.json"))
+    assert diff.returncode == 0 and "+0.000" in diff.stdout
+
+
+@pytest.mark.slow
+def test_eval_with_a_bad_question_file_writes_nothing(tmp_path):
+    questions = tmp_path / "bad.jsonl"
+    questions.write_text('{"question": "fine"}\n{"question": "x", "colour": "red"}\n')
+    out = tmp_path / "report"
+    run = newsqa("eval", str(questions), "--out", str(out))
+    assert run.returncode == 2
+    assert f"{questions}:2: unknown field(s) colour" in run.stderr
+    assert "Traceback" not in run.stderr and not out.exists()

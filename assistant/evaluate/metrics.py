@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -48,3 +49,41 @@ def answer_found(gold: str, answer: str) -> bool:
     if not needle:
         return False
     return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack) is not None
+
+
+def answer_recall(gold_answers: Sequence[str], answer: str) -> float | None:
+    """Share of gold answer strings found in the answer (None when there are none)."""
+    if not gold_answers:
+        return None
+    return sum(answer_found(g, answer) for g in gold_answers) / len(gold_answers)
+
+
+def citation_supported(
+    citation_text: str,
+    citation_article: str,
+    evidence: Sequence[str],
+    gold_articles: Sequence[str],
+) -> bool:
+    """A citation counts when its sentence contains or overlaps gold evidence, or when it
+    comes from a gold article."""
+    if citation_article in gold_articles:
+        return True
+    cited = normalize_answer(citation_text)
+    for piece in evidence:
+        gold = normalize_answer(piece)
+        if gold and (gold in cited or cited in gold):
+            return True
+    return False
+
+
+def mean(values: Sequence[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
+def percentile(values: Sequence[float], share: float) -> float | None:
+    """Nearest-rank percentile (share in 0..1)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]

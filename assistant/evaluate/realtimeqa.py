@@ -22,7 +22,9 @@ FOLDER = "realtimeqa/past2022_gold_weeks"
 
 
 @dataclass(frozen=True)
-class RealTimeQA:
+class CorpusSet:
+    """A public QA set turned into a corpus of articles and a question set."""
+
     articles: list[Article]
     questions: list[Question]
     dropped_questions: int  # questions left without any usable gold article
@@ -53,7 +55,7 @@ def _records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def load_realtimeqa(root: Path, split: str = "all") -> RealTimeQA:
+def load_realtimeqa(root: Path, split: str = "all") -> CorpusSet:
     folder = root / FOLDER
     by_text: dict[str, Article] = {}
     by_url: dict[str, str] = {}
@@ -94,4 +96,4 @@ def load_realtimeqa(root: Path, split: str = "all") -> RealTimeQA:
                     articles=tuple(dict.fromkeys(gold_ids)),
                 )
             )
-    return RealTimeQA(list(by_text.values()), questions, dropped)
+    return CorpusSet(list(by_text.values()), questions, dropped)

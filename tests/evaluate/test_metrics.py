@@ -6,8 +6,11 @@ from assistant.evaluate.metrics import answer_found, first_relevant_rank, hits_a
 
 
 def test_ranks_hits_and_mrr():
-    ranks = [first_relevant_rank(["x", "a"], ["a"]), first_relevant_rank(["a"], ["a"]),
-             first_relevant_rank(["x"], ["a"])]  # fmt: skip
+    ranks = [
+        first_relevant_rank(["x", "a"], ["a"]),
+        first_relevant_rank(["a"], ["a"]),
+        first_relevant_rank(["x"], ["a"]),
+    ]
     assert ranks == [2, 1, None]
     assert hits_at(ranks, 1) == pytest.approx(1 / 3)
     assert hits_at(ranks, 5) == pytest.approx(2 / 3)

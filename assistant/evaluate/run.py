@@ -1,0 +1,119 @@
+"""Run a question set through the same Assistant as the chat and score every answer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from assistant.evaluate.dataset import Question
+from assistant.evaluate.metrics import (
+    answer_recall,
+    citation_supported,
+    first_relevant_rank,
+    hits_at,
+    mean,
+    mrr_at,
+    normalize_answer,
+    percentile,
+)
+from assistant.evaluate.retrieval import article_ranking
+from assistant.pipeline import Assistant
+from assistant.types import canonical_url
+
+RANK_DEPTH = 10
+
+
+def gold_article_ids(question: Question, url_to_id: dict[str, str]) -> list[str]:
+    """Gold `articles` may be ids or URLs; URLs are matched in canonical form."""
+    ids = []
+    for ref in question.articles:
+        ids.append(url_to_id.get(canonical_url(ref), ref) if "://" in ref else ref)
+    return ids
+
+
+def evaluate_question(
+    assistant: Assistant, question: Question, url_to_id: dict[str, str]
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    answer = assistant.ask(question.question)
+    latency = 1000 * (time.perf_counter() - started)
+    passages = assistant.retrieve(question.question, RANK_DEPTH)
+    gold = gold_article_ids(question, url_to_id)
+    evidence = [normalize_answer(e) for e in question.evidence if e.strip()]
+    evidence_rank = (
+        next(
+            (
+                i
+                for i, p in enumerate(passages, 1)
+                if any(e in normalize_answer(p.chunk.text) for e in evidence)
+            ),
+            None,
+        )
+        if evidence
+        else None
+    )
+    supported = [
+        citation_supported(c.text, c.article_id, question.evidence, gold) for c in answer.citations
+    ]
+    recall = answer_recall(question.answers, answer.text)
+    return {
+        "id": question.id,
+        "question": question.question,
+        "answerable": question.answerable,
+        "gold_answers": list(question.answers),
+        "gold_articles": gold,
+        "answer": answer.text,
+        "refused": answer.refused,
+        "citations": [c.as_json() for c in answer.citations],
+        "article_rank": first_relevant_rank(article_ranking(passages), gold) if gold else None,
+        "has_evidence": bool(evidence),
+        "evidence_rank": evidence_rank,
+        "answer_recall": 0.0 if recall is not None and answer.refused else recall,
+        "citation_precision": (
+            None if answer.refused or not supported else sum(supported) / len(supported)
+        ),
+        "latency_ms": round(latency, 1),
+    }
+
+
+def evaluate(
+    assistant: Assistant,
+    questions: Sequence[Question],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[dict[str, Any]]:
+    catalog = assistant.search.index.catalog
+    url_to_id = {canonical_url(a.url): a.id for a in catalog.articles() if a.url}
+    records = []
+    for done, question in enumerate(questions, start=1):
+        records.append(evaluate_question(assistant, question, url_to_id))
+        if on_progress:
+            on_progress(done, len(questions))
+    return records
+
+
+def summarize(records: Sequence[dict[str, Any]], k: int) -> dict[str, float | None]:
+    """The headline metrics of one run (DESIGN.md, docs/evaluation.md)."""
+    answerable = [r for r in records if r["answerable"]]
+    unanswerable = [r for r in records if not r["answerable"]]
+    ranked = [r["article_rank"] for r in answerable if r["gold_articles"]]
+    evidence_ranks = [r["evidence_rank"] for r in answerable if r["has_evidence"]]
+    latencies = [r["latency_ms"] for r in records]
+    return {
+        "questions": len(records),
+        "hits@1": hits_at(ranked, 1) if ranked else None,
+        "hits@5": hits_at(ranked, 5) if ranked else None,
+        "hits@10": hits_at(ranked, 10) if ranked else None,
+        "mrr@10": mrr_at(ranked, 10) if ranked else None,
+        f"evidence_recall@{k}": hits_at(evidence_ranks, k) if evidence_ranks else None,
+        "answer_recall": mean([r["answer_recall"] for r in answerable]),
+        "citation_precision": mean([r["citation_precision"] for r in records]),
+        "refusal_accuracy": (
+            sum(r["refused"] for r in unanswerable) / len(unanswerable) if unanswerable else None
+        ),
+        "false_refusal_rate": (
+            sum(r["refused"] for r in answerable) / len(answerable) if answerable else None
+        ),
+        "latency_p50_ms": percentile(latencies, 0.5),
+        "latency_p95_ms": percentile(latencies, 0.95),
+    }

@@ -1,0 +1,67 @@
+"""The report metrics on a 5-question fixture whose values were worked out by hand."""
+
+import pytest
+
+from assistant.evaluate.metrics import answer_recall, citation_supported, percentile
+from assistant.evaluate.run import summarize
+
+
+def record(qid, answerable, rank, ev_rank, has_ev, recall, refused, precision, latency):
+    return {
+        "id": qid,
+        "question": qid,
+        "answerable": answerable,
+        "gold_answers": ["x"] if answerable else [],
+        "gold_articles": ["a"] if answerable else [],
+        "answer": "",
+        "refused": refused,
+        "citations": [],
+        "article_rank": rank,
+        "has_evidence": has_ev,
+        "evidence_rank": ev_rank,
+        "answer_recall": recall,
+        "citation_precision": precision,
+        "latency_ms": latency,
+    }
+
+
+FIVE = [
+    record("q1", True, 1, 1, True, 1.0, False, 1.0, 10.0),
+    record("q2", True, 3, 6, True, 0.5, False, 0.5, 20.0),
+    record("q3", True, None, None, True, 0.0, True, None, 30.0),
+    record("q4", False, None, None, False, None, True, None, 40.0),
+    record("q5", False, None, None, False, None, False, 0.0, 50.0),
+]
+
+
+def test_summary_matches_hand_computed_values():
+    s = summarize(FIVE, k=5)
+    assert s["questions"] == 5
+    assert s["hits@1"] == pytest.approx(1 / 3)  # ranks 1, 3, none
+    assert s["hits@5"] == pytest.approx(2 / 3)
+    assert s["mrr@10"] == pytest.approx((1 + 1 / 3) / 3)
+    assert s["evidence_recall@5"] == pytest.approx(1 / 3)  # 1 in top 5; 6 is out
+    assert s["answer_recall"] == pytest.approx(0.5)  # (1 + 0.5 + 0) / 3
+    assert s["citation_precision"] == pytest.approx(0.5)  # (1 + 0.5 + 0) / 3 answered
+    assert s["refusal_accuracy"] == pytest.approx(0.5)  # q4 refused, q5 not
+    assert s["false_refusal_rate"] == pytest.approx(1 / 3)  # q3
+    assert s["latency_p50_ms"] == 30.0 and s["latency_p95_ms"] == 50.0
+
+
+def test_answer_recall_counts_each_gold_string():
+    assert answer_recall(["Iran", "Egypt", "Turkey"], "Iran and Egypt will join.") == 2 / 3
+    assert answer_recall([], "anything") is None
+
+
+def test_a_citation_counts_when_it_holds_gold_evidence_or_comes_from_a_gold_article():
+    assert citation_supported(
+        "Iran, Egypt and Ethiopia will join.", "x", ["Egypt and Ethiopia"], []
+    )
+    assert citation_supported("Unrelated.", "gold-id", [], ["gold-id"])
+    assert not citation_supported("Unrelated.", "x", ["Egypt"], ["gold-id"])
+
+
+def test_percentile_is_nearest_rank():
+    assert percentile([5, 1, 3, 2, 4], 0.5) == 3
+    assert percentile(list(range(1, 101)), 0.95) == 95
+    assert percentile([], 0.5) is None
