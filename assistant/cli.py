@@ -278,8 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = sub.add_parser("ingest", parents=[common], help="add articles from files or folders")
-    ingest.add_argument("sources", nargs="+", metavar="SOURCE", help="file or folder")
+    ingest = sub.add_parser(
+        "ingest", parents=[common], help="add articles from files, folders or web pages"
+    )
+    ingest.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder or http(s) URL")
     ingest.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     ingest.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     ingest.set_defaults(func=cmd_ingest)

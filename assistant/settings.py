@@ -39,6 +39,12 @@ class IngestSettings(BaseModel):
     max_file_mb: float = Field(
         default=20.0, gt=0, description="Files larger than this are refused with an error."
     )
+    max_page_mb: float = Field(
+        default=10.0, gt=0, description="Web pages larger than this are refused."
+    )
+    fetch_timeout_s: float = Field(
+        default=15.0, gt=0, description="Seconds to wait for a web page before giving up."
+    )
     commit_every: int = Field(
         default=128,
         ge=1,
@@ -71,6 +77,10 @@ class Settings(BaseSettings):
     port: int = Field(default=7860, ge=1, le=65535, description="Port `newsqa serve` listens on.")
     auth: str | None = Field(
         default=None, description="user:password demanded by the UI and the API (basic auth)."
+    )
+    allow_private_urls: bool = Field(
+        default=False,
+        description="Fetch URLs that resolve to private, loopback or link-local addresses.",
     )
     max_upload_mb: float = Field(default=20.0, gt=0, description="Largest file the UI accepts.")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)

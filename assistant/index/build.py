@@ -30,6 +30,7 @@ from assistant.index.manifest import Manifest
 from assistant.index.vector_store import ChunkVectorStore, collection_name
 from assistant.ingest.sources import expand_sources, load_source
 from assistant.ingest.split import chunk_sentences, split_sentences
+from assistant.ingest.web import FetchPolicy, load_url
 from assistant.settings import Settings
 from assistant.types import Article, Chunk
 
@@ -336,9 +337,21 @@ class NewsIndex:
         self, sources: Iterable[str | Path]
     ) -> Iterable[tuple[int, int, Article | SourceError]]:
         expanded = list(expand_sources(sources))
+        ingest = self.settings.ingest
+        policy = FetchPolicy(
+            timeout_s=ingest.fetch_timeout_s,
+            max_bytes=int(ingest.max_page_mb * 1024 * 1024),
+            allow_private=self.settings.allow_private_urls,
+        )
         for number, item in enumerate(expanded, start=1):
             if isinstance(item, SourceError):
                 yield number, len(expanded), item
+                continue
+            if isinstance(item, str):
+                try:
+                    yield number, len(expanded), load_url(item, policy)
+                except SourceError as exc:
+                    yield number, len(expanded), exc
                 continue
             for result in load_source(item, self.settings.ingest.max_file_mb):
                 yield number, len(expanded), result

@@ -7,12 +7,17 @@ from pathlib import Path
 
 from assistant.errors import SourceError
 from assistant.ingest.loaders import LOADERS, LoadResult, is_question_set
+from assistant.ingest.web import looks_like_url
 
 
-def expand_sources(names: Iterable[str | Path]) -> Iterator[Path | SourceError]:
+def expand_sources(names: Iterable[str | Path]) -> Iterator[Path | str | SourceError]:
     """Files to load, in a stable order: folders are walked recursively for supported
-    types (hidden files and question sets skipped); a named file must be a supported type."""
+    types (hidden files and question sets skipped); a named file must be a supported type;
+    a URL (anything with a scheme) is passed on as a string for the web loader."""
     for name in names:
+        if isinstance(name, str) and looks_like_url(name):
+            yield name
+            continue
         path = Path(name).expanduser()
         if path.is_dir():
             found = sorted(
