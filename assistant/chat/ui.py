@@ -107,14 +107,16 @@ def build_filters(outlets: Sequence[str] | None, since: str, until: str) -> Filt
 
 def library_rows(service: ChatService, query: str = "") -> list[list[Any]]:
     catalog = service.index.catalog
+    counts = catalog.chunk_counts()
     needle = query.lower().strip()
     rows = []
     for article in catalog.articles():
         if needle and needle not in f"{article.title} {article.outlet or ''}".lower():
             continue
         when = article.published.date().isoformat() if article.published else ""
-        chunks = len(catalog.chunks_of([article.id]))
-        rows.append([article.id, article.title, article.outlet or "", when, chunks])
+        rows.append(
+            [article.id, article.title, article.outlet or "", when, counts.get(article.id, 0)]
+        )
     return rows
 
 

@@ -65,18 +65,16 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, str | int]:
 
 def sentence_vectors(
     item: IndexedArticle,
-    pairs: Sequence[tuple[IndexedArticle, Chunk]],
     pooled: Sequence[Sequence[tuple[np.ndarray, int]]],
-    embedder: Embedder,
+    dimensions: int,
 ) -> np.ndarray:
-    """Unit vectors for the sentences of `item`, pooling every chunk each sentence is in
-    (overlap and cut sentences included)."""
+    """Unit vectors for the sentences of `item` from the pooled spans of its chunks (one
+    entry per chunk, in order), summing every chunk a sentence is in (overlap and cut
+    sentences included)."""
     import numpy as np
 
-    sums = np.zeros((len(item.sentences), embedder.dimensions), dtype=np.float32)
-    for (owner, chunk), spans in zip(pairs, pooled, strict=True):
-        if owner is not item:
-            continue
+    sums = np.zeros((len(item.sentences), dimensions), dtype=np.float32)
+    for chunk, spans in zip(item.chunks, pooled, strict=True):
         for offset, (total, _count) in enumerate(spans):
             sums[chunk.sentence_start + offset] += total
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
@@ -322,10 +320,13 @@ class NewsIndex:
             [c.text for _, c in pairs],
             [chunk_metadata(item.article, c) for item, c in pairs],
         )
-        return [
-            replace(item, sentence_vectors=sentence_vectors(item, pairs, pooled, self.embedder))
-            for item in items
-        ]
+        embedded, start = [], 0
+        for item in items:  # pairs run item by item, so each item's spans are one slice
+            end = start + len(item.chunks)
+            vectors_of_item = sentence_vectors(item, pooled[start:end], self.embedder.dimensions)
+            embedded.append(replace(item, sentence_vectors=vectors_of_item))
+            start = end
+        return embedded
 
     def ingest(
         self, sources: Iterable[str | Path], on_progress: ProgressCallback | None = None

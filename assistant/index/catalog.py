@@ -125,6 +125,19 @@ class Catalog:
         ).fetchall()
         return [r[0] for r in rows], [f"{r[1]}\n{r[2]}" for r in rows]
 
+    def all_chunks(self) -> list[Chunk]:
+        """Every chunk, in article and chunk order (one query, whatever the index size)."""
+        rows = self._db.execute(
+            "SELECT article_id, n, sentence_start, sentence_end, start, end, text FROM chunks "
+            "ORDER BY article_id, n"
+        ).fetchall()
+        return [Chunk(*row) for row in rows]
+
+    def chunk_counts(self) -> dict[str, int]:
+        """Chunks per article id."""
+        rows = self._db.execute("SELECT article_id, COUNT(*) FROM chunks GROUP BY article_id")
+        return {article_id: int(count) for article_id, count in rows}
+
     def chunks_of(self, article_ids: Iterable[str]) -> list[Chunk]:
         ids = list(article_ids)
         if not ids:

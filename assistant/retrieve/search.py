@@ -93,7 +93,7 @@ class HybridSearch:
         if generation == self._generation:
             return
         self._articles = {a.id: a for a in self.index.catalog.articles()}
-        self._chunks = {c.id: c for c in self.index.catalog.chunks_of(self._articles)}
+        self._chunks = {c.id: c for c in self.index.catalog.all_chunks()}
         self._sentence_vectors = {}
         self._sentences = {}
         frequencies, documents = self.index.bm25.term_weights()
