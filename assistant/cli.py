@@ -65,13 +65,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         rate = report.chunks_written / report.seconds if report.seconds else 0.0
         print(
             f"added {len(report.added)}, updated {len(report.updated)}, "
+            f"copies of stored stories {len(report.copies)}, "
             f"unchanged {len(report.unchanged)}, failed {len(report.failed)}"
-            + (
-                f" (of the unchanged, {len(report.duplicates)} duplicates)"
-                if report.duplicates
-                else ""
-            )
-            + f"; {report.chunks_written} chunks written in {report.seconds:.1f} s "
+            f"; {report.chunks_written} chunks written in {report.seconds:.1f} s "
             f"({rate:.1f} chunks/s); index now holds {articles} articles, {chunks} chunks"
         )
     return EXIT_FAILED_SOURCES if report.failed else 0
@@ -125,7 +121,11 @@ def format_answer(answer: Any) -> str:
     for c in answer.citations:
         when = c.published.date().isoformat() if c.published else "undated"
         where = " - ".join(x for x in (c.outlet, when, c.url) if x)
-        also = f" (also carried by {', '.join(c.also_in)})" if c.also_in else ""
+        carriers = ", ".join(
+            " - ".join(x for x in (k.name, k.published and k.published.date().isoformat()) if x)
+            for k in c.also_carried_by
+        )
+        also = f" (also carried by {carriers})" if carriers else ""
         lines.append(f"[{c.n}] {c.title} - {where}{also}")
         lines.append(f'    "{c.text}"')
     return "\n".join(lines).rstrip()

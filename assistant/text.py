@@ -168,6 +168,17 @@ def words(text: str) -> list[str]:
     return out
 
 
+SHINGLE = 5
+
+
+def shingles(text: str, size: int = SHINGLE) -> set[tuple[str, ...]]:
+    """Runs of `size` consecutive words: what copies of one text share."""
+    tokens = words(text)
+    if len(tokens) < size:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+
+
 def terms(text: str) -> list[str]:
     """Content words of `text`: words minus stop words, in order, without repeats."""
     seen: dict[str, None] = {}

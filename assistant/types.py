@@ -134,6 +134,28 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Carrier:
+    """Another outlet that ran the same story (a syndicated copy stored as an alias)."""
+
+    outlet: str | None
+    title: str
+    url: str | None
+    published: datetime | None
+
+    @property
+    def name(self) -> str:
+        return self.outlet or self.title
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "outlet": self.outlet,
+            "title": self.title,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+        }
+
+
+@dataclass(frozen=True)
 class Citation:
     """One cited source sentence; `text` is verbatim `article.text[start:end]`."""
 
@@ -146,7 +168,7 @@ class Citation:
     published: datetime | None
     url: str | None
     score: float
-    also_in: tuple[str, ...] = ()  # other outlets carrying the same story
+    also_carried_by: tuple[Carrier, ...] = ()  # other outlets running the same story
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -159,7 +181,7 @@ class Citation:
             "published": self.published.isoformat() if self.published else None,
             "url": self.url,
             "score": round(self.score, 4),
-            "also_in": list(self.also_in),
+            "also_carried_by": [c.as_json() for c in self.also_carried_by],
         }
 
 

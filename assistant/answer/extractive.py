@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from assistant.answer.conflicts import Claim, figure_conflict
 from assistant.answer.cues import QuestionCues, new_things, question_cues
 from assistant.text import contains_term, coverage, terms
-from assistant.types import Answer, Article, Citation, Conflict, Sentence
+from assistant.types import Answer, Article, Carrier, Citation, Conflict, Sentence
 
 if TYPE_CHECKING:
     import numpy as np
@@ -111,7 +111,7 @@ def _citation(n: int, item: ScoredSentence) -> Citation:
         published=a.published,
         url=a.url,
         score=item.score,
-        also_in=tuple(c.outlet or c.title for c in item.copies),
+        also_carried_by=tuple(Carrier(c.outlet, c.title, c.url, c.published) for c in item.copies),
     )
 
 

@@ -12,7 +12,7 @@ from assistant.chat.session import ChatService
 from assistant.errors import NewsQAError
 from assistant.ingest.dates import parse_published
 from assistant.retrieve.filters import Filters
-from assistant.types import Answer, Citation
+from assistant.types import Answer, Carrier, Citation
 
 EXAMPLES = [
     "Who is joining BRICS?",
@@ -56,13 +56,23 @@ def paragraph_with_mark(article_text: str, sentence: str) -> str:
     return f"<mark>{escape(sentence)}</mark>"
 
 
+def carrier_html(carrier: Carrier) -> str:
+    """Another outlet running the story: its name linked to its copy, with its date."""
+    name = escape(carrier.name)
+    url = safe_url(carrier.url)
+    link = f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">{name}</a>'
+    when = f" ({carrier.published.date().isoformat()})" if carrier.published else ""
+    return (link if url else name) + when
+
+
 def source_html(citation: Citation, article_text: str) -> str:
     when = citation.published.date().isoformat() if citation.published else "undated"
     url = safe_url(citation.url)
     title = escape(citation.title)
     link = f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
     heading = link if url else title
-    also = f" · also carried by {escape(', '.join(citation.also_in))}" if citation.also_in else ""
+    carriers = ", ".join(carrier_html(c) for c in citation.also_carried_by)
+    also = f" · also carried by {carriers}" if carriers else ""
     return (
         f'<div class="source"><b>[{citation.n}]</b> {heading}'
         f'<div class="meta">{escape(citation.outlet or "unknown outlet")} · {when}{also}</div>'

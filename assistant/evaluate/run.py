@@ -83,7 +83,7 @@ def evaluate(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> list[dict[str, Any]]:
     catalog = assistant.search.index.catalog
-    url_to_id = {canonical_url(a.url): a.id for a in catalog.articles() if a.url}
+    url_to_id = {canonical_url(url): i for url, i in catalog.url_ids().items()}
     records = []
     for done, question in enumerate(questions, start=1):
         records.append(evaluate_question(assistant, question, url_to_id))

@@ -24,9 +24,10 @@ from assistant.errors import (
     SourceError,
 )
 from assistant.index.bm25 import ChunkBM25
-from assistant.index.catalog import Catalog, IndexedArticle
+from assistant.index.catalog import Catalog, IndexedArticle, StoredCopy
 from assistant.index.embeddings import Embedder
 from assistant.index.manifest import Manifest
+from assistant.index.syndication import SignatureTable, signature
 from assistant.index.vector_store import ChunkVectorStore, collection_name
 from assistant.ingest.sources import expand_sources, load_source
 from assistant.ingest.split import chunk_sentences, split_sentences
@@ -86,7 +87,7 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)
+    copies: list[str] = field(default_factory=list)  # stored once, as aliases of an original
     failed: list[SourceError] = field(default_factory=list)
     chunks_written: int = 0
     seconds: float = 0.0
@@ -96,7 +97,7 @@ class IngestReport:
             "added": len(self.added),
             "updated": len(self.updated),
             "unchanged": len(self.unchanged),
-            "duplicates": len(self.duplicates),
+            "copies": len(self.copies),
             "failed": [{"source": e.source, "error": e.reason} for e in self.failed],
             "chunks_written": self.chunks_written,
             "seconds": round(self.seconds, 3),
@@ -366,7 +367,7 @@ class NewsIndex:
         report = IngestReport()
         started = time.perf_counter()
         batch: dict[str, tuple[IndexedArticle, bool]] = {}
-        batch_hashes: dict[str, str] = {}
+        copies: list[StoredCopy] = []
         done = total = 0
 
         def tell() -> None:
@@ -382,20 +383,21 @@ class NewsIndex:
                 )
 
         def flush() -> None:
-            if not batch:
+            if not batch and not copies:
                 return
             items = [item for item, _ in batch.values()]
             replaced = [item.article.id for item, was_there in batch.values() if was_there]
             self.vectors.delete_articles(replaced)
             embedded = self._write_vectors(items)
             report.chunks_written += sum(len(i.chunks) for i in items)
-            self.catalog.commit(embedded)
+            self.catalog.commit(embedded, copies)
             batch.clear()
-            batch_hashes.clear()
+            copies.clear()
             tell()
 
         self._begin_write()
         try:
+            originals = self._signature_table()
             for number, source_total, result in results:
                 total = source_total
                 if number > done + 1:
@@ -406,16 +408,19 @@ class NewsIndex:
                     continue
                 article = result
                 known_fingerprint = self.catalog.fingerprint(article.id)
-                if known_fingerprint == article.fingerprint:
+                if article.fingerprint in (
+                    known_fingerprint,
+                    self.catalog.copy_fingerprint(article.id),
+                ):
                     report.unchanged.append(article.id)
                     continue
-                twin = self.catalog.article_with_hash(article.content_hash) or batch_hashes.get(
-                    article.content_hash
-                )
-                if twin and twin != article.id and known_fingerprint is None:
-                    report.duplicates.append(article.id)
-                    report.unchanged.append(article.id)
-                    continue
+                row = signature(article.text)
+                if known_fingerprint is None:
+                    original = originals.original_of(article.id, row)
+                    if original:
+                        copies.append(StoredCopy(article, original[0]))
+                        report.copies.append(article.id)
+                        continue
                 try:
                     prepared = self.prepare(article)
                 except NewsQAError as exc:
@@ -425,8 +430,11 @@ class NewsIndex:
                     report.failed.append(SourceError(article.source, "no sentences in the text"))
                     continue
                 (report.updated if known_fingerprint else report.added).append(article.id)
-                batch[article.id] = (prepared, known_fingerprint is not None)
-                batch_hashes[article.content_hash] = article.id
+                batch[article.id] = (
+                    replace(prepared, signature=row),
+                    known_fingerprint is not None,
+                )
+                originals.put(article.id, row)
                 if sum(len(i.chunks) for i, _ in batch.values()) >= (
                     self.settings.ingest.commit_every
                 ):
@@ -440,11 +448,29 @@ class NewsIndex:
         report.seconds = time.perf_counter() - started
         return report
 
+    def _signature_table(self) -> SignatureTable:
+        """Signatures of every stored article, computing (and storing) missing ones."""
+        import numpy as np
+
+        ids, stored, texts = self.catalog.signatures()
+        rows, computed = [], {}
+        for article_id, blob, text in zip(ids, stored, texts, strict=True):
+            if blob is None:
+                row = signature(text)
+                computed[article_id] = row.tobytes()
+            else:
+                row = np.frombuffer(blob, dtype=np.uint32)
+            rows.append(row)
+        if computed:
+            self.catalog.store_signatures(computed)
+        return SignatureTable(ids, rows)
+
     # -- delete, stats -----------------------------------------------------------------
     def delete(self, article_ids: Sequence[str]) -> tuple[list[str], list[str]]:
         """Remove articles; returns (deleted ids, ids the index did not hold)."""
-        present = [a for a in article_ids if self.catalog.has_article(a)]
-        missing = [a for a in article_ids if not self.catalog.has_article(a)]
+        known = self.catalog.has_article
+        present = [a for a in article_ids if known(a) or self.catalog.copy_fingerprint(a)]
+        missing = [a for a in article_ids if a not in present]
         if present:
             self._begin_write()
             try:
@@ -469,6 +495,8 @@ class NewsIndex:
             "vectors": self.vectors.where,
             "articles": articles,
             "chunks": chunks,
+            "copies": self.catalog.copy_count(),
+            "revised": self.catalog.revised_count(),
             "vectors_stored": self.vectors.count(),
             "outlets": self.catalog.outlets(),
             "published_from": first.date().isoformat() if first else None,

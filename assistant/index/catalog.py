@@ -53,7 +53,32 @@ CREATE TABLE IF NOT EXISTS chunks (
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE TABLE IF NOT EXISTS copies (
+    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    outlet TEXT,
+    url TEXT,
+    published TEXT,
+    updated TEXT,
+    authors TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    source TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS copies_article ON copies(article_id);
 """
+# Columns added after the first release; old catalogs gain them when opened.
+_ADDED_COLUMNS = {
+    "articles": (
+        ("minhash", "BLOB"),  # syndication signature (see index/syndication.py)
+        ("revisions", "INTEGER NOT NULL DEFAULT 0"),  # times the text changed since added
+    ),
+}
+_ARTICLE_COLUMNS = (
+    "id, title, outlet, url, published, published_ts, updated, authors, text, content_hash, "
+    "fingerprint, source, ingested_at, minhash, revisions"
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +90,15 @@ class IndexedArticle:
     sentences: Sequence[Sentence]
     chunks: Sequence[Chunk]
     sentence_vectors: np.ndarray | None = None
+    signature: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class StoredCopy:
+    """An article found to be a copy of a stored one: its metadata is kept, its text is not."""
+
+    article: Article
+    original_id: str
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -83,6 +117,11 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        for table, columns in _ADDED_COLUMNS.items():
+            present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            for name, declaration in columns:
+                if name not in present:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
 
     def close(self) -> None:
         self._db.close()
@@ -105,6 +144,47 @@ class Catalog:
             "SELECT id FROM articles WHERE content_hash=? LIMIT 1", (content_hash,)
         ).fetchone()
         return row[0] if row else None
+
+    def copy_fingerprint(self, copy_id: str) -> str | None:
+        """The fingerprint of a stored copy, None when `copy_id` is not a copy."""
+        row = self._db.execute("SELECT fingerprint FROM copies WHERE id=?", (copy_id,)).fetchone()
+        return row[0] if row else None
+
+    def copies(self) -> dict[str, list[Article]]:
+        """Stored copies by the id of the article they copy (text left empty), oldest first."""
+        rows = self._db.execute(
+            "SELECT id, title, '', outlet, url, published, authors, source, ingested_at, "
+            "updated, article_id FROM copies ORDER BY ingested_at, id"
+        ).fetchall()
+        found: dict[str, list[Article]] = {}
+        for row in rows:
+            found.setdefault(row[10], []).append(self._article(row[:10]))
+        return found
+
+    def url_ids(self) -> dict[str, str]:
+        """Article and copy ids by URL as stored (copies keep their own id and URL)."""
+        rows = self._db.execute(
+            "SELECT url, id FROM articles WHERE url IS NOT NULL "
+            "UNION ALL SELECT url, id FROM copies WHERE url IS NOT NULL"
+        ).fetchall()
+        return {url: article_id for url, article_id in rows}
+
+    def copy_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM copies").fetchone()[0])
+
+    def revised_count(self) -> int:
+        """Articles whose text changed (a correction or update) since they were added."""
+        row = self._db.execute("SELECT COUNT(*) FROM articles WHERE revisions > 0").fetchone()
+        return int(row[0])
+
+    def signatures(self) -> tuple[list[str], list[bytes | None], list[str]]:
+        """Article ids, their stored copy-detection signatures (None when not computed yet)
+        and texts for those without one."""
+        rows = self._db.execute(
+            "SELECT id, minhash, CASE WHEN minhash IS NULL THEN text ELSE '' END FROM articles "
+            "ORDER BY id"
+        ).fetchall()
+        return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
     def has_article(self, article_id: str) -> bool:
         return self.fingerprint(article_id) is not None
@@ -215,17 +295,26 @@ class Catalog:
         return as_dt(low), as_dt(high)
 
     # -- writes ----------------------------------------------------------------
-    def commit(self, batch: Sequence[IndexedArticle]) -> None:
-        """Store a batch of articles (replacing any with the same id) in one transaction."""
+    def commit(self, batch: Sequence[IndexedArticle], copies: Sequence[StoredCopy] = ()) -> None:
+        """Store a batch of articles (replacing any with the same id) and copies of stored
+        articles, in one transaction."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             for item in batch:
                 a = item.article
+                before = db.execute(
+                    "SELECT content_hash, revisions FROM articles WHERE id=?", (a.id,)
+                ).fetchone()
+                revisions = 0
+                if before:
+                    revisions = before[1] + (before[0] != a.content_hash)
                 db.execute("DELETE FROM chunks WHERE article_id=?", (a.id,))
                 db.execute("DELETE FROM sentences WHERE article_id=?", (a.id,))
+                db.execute("DELETE FROM copies WHERE id=?", (a.id,))
                 db.execute(
-                    "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         a.id,
                         a.title,
@@ -240,6 +329,8 @@ class Catalog:
                         a.fingerprint,
                         a.source,
                         _iso(a.ingested_at),
+                        item.signature.tobytes() if item.signature is not None else None,
+                        revisions,
                     ),
                 )
                 vectors = item.sentence_vectors
@@ -272,11 +363,35 @@ class Catalog:
                         for c in item.chunks
                     ],
                 )
+            for copy in copies:
+                c = copy.article
+                db.execute(
+                    "INSERT OR REPLACE INTO copies VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        c.id,
+                        copy.original_id,
+                        c.title,
+                        c.outlet,
+                        c.url,
+                        _iso(c.published),
+                        _iso(c.updated),
+                        json.dumps(list(c.authors)),
+                        c.fingerprint,
+                        c.source,
+                        _iso(c.ingested_at),
+                    ),
+                )
             self._bump_generation()
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def store_signatures(self, signatures: dict[str, bytes]) -> None:
+        """Fill in signatures of articles stored before copy detection existed."""
+        self._db.executemany(
+            "UPDATE articles SET minhash=? WHERE id=?", [(v, k) for k, v in signatures.items()]
+        )
 
     def delete(self, article_ids: Sequence[str]) -> None:
         db = self._db
@@ -286,6 +401,7 @@ class Catalog:
                 db.execute("DELETE FROM chunks WHERE article_id=?", (article_id,))
                 db.execute("DELETE FROM sentences WHERE article_id=?", (article_id,))
                 db.execute("DELETE FROM articles WHERE id=?", (article_id,))
+                db.execute("DELETE FROM copies WHERE id=? OR article_id=?", (article_id,) * 2)
             self._bump_generation()
             db.execute("COMMIT")
         except BaseException:

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.text import words
+from assistant.text import shingles
 
-SHINGLE = 5
-
-
-def shingles(text: str, size: int = SHINGLE) -> set[tuple[str, ...]]:
-    tokens = words(text)
-    if len(tokens) < size:
-        return {tuple(tokens)} if tokens else set()
-    return {tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+__all__ = ["containment", "group_copies", "shingles"]
 
 
 def containment(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:

@@ -4,7 +4,7 @@ sentence-level similarity and rare-word overlap, syndicated copies collapsed."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -66,6 +66,7 @@ class HybridSearch:
         self.collapse_copies = collapse_copies
         self._generation = -1
         self._articles: dict[str, Article] = {}
+        self._copies: dict[str, list[Article]] = {}
         self._chunks: dict[str, Chunk] = {}
         self._sentence_vectors: dict[str, np.ndarray | None] = {}
         self._sentences: dict[str, list[Sentence]] = {}
@@ -93,6 +94,7 @@ class HybridSearch:
         if generation == self._generation:
             return
         self._articles = {a.id: a for a in self.index.catalog.articles()}
+        self._copies = self.index.catalog.copies()
         self._chunks = {c.id: c for c in self.index.catalog.all_chunks()}
         self._sentence_vectors = {}
         self._sentences = {}
@@ -142,9 +144,11 @@ class HybridSearch:
         if mode in ("hybrid", "dense"):
             assert query_vector is not None
             hits = self.index.vectors.query(
-                query_vector, self.candidates, where=filters.chroma_where()
+                query_vector, self.candidates, where=self._store_filters(filters).chroma_where()
             )
-            rankings.append([h.id for h in hits if h.id in self._chunks])
+            rankings.append(
+                [h.id for h in hits if h.id in self._chunks and self._accepts(h.id, filters)]
+            )
         if mode in ("hybrid", "bm25"):
             hits_bm25 = self.index.bm25.query(question, self.candidates * 3)
             ranked = [
@@ -164,13 +168,37 @@ class HybridSearch:
             passages = self._collapse(passages)
         return passages[:k]
 
+    def copies_of(self, article_id: str) -> list[Article]:
+        """Stored syndicated copies of an article (other outlets carrying the same story)."""
+        self._refresh()
+        return self._copies.get(article_id, [])
+
+    def _store_filters(self, filters: Filters) -> Filters:
+        """Filters for the vector store: an outlet filter also lets through the originals
+        that outlet's copies point to (the exact check is `_accepts`)."""
+        if not filters.outlets:
+            return filters
+        wanted = set(filters.outlets)
+        extra = {
+            self._articles[original].outlet
+            for original, copies in self._copies.items()
+            if original in self._articles and any(c.outlet in wanted for c in copies)
+        }
+        return replace(filters, outlets=tuple(sorted(wanted | {o for o in extra if o})))
+
     def _accepts(self, chunk_id: str, filters: Filters) -> bool:
-        article = self._articles[self._chunks[chunk_id].article_id]
-        return filters.accepts({"outlet": article.outlet, "published_ts": article.published_ts})
+        article_id = self._chunks[chunk_id].article_id
+        article = self._articles[article_id]
+        stamp = article.published_ts
+        return any(
+            filters.accepts({"outlet": carrier.outlet, "published_ts": stamp})
+            for carrier in (article, *self._copies.get(article_id, ()))
+        )
 
     def _passage(self, chunk_id: str, score: float) -> Passage:
         chunk = self._chunks[chunk_id]
-        return Passage(chunk, self._articles[chunk.article_id], score, {"fused": score})
+        copies = tuple(self._copies.get(chunk.article_id, ()))
+        return Passage(chunk, self._articles[chunk.article_id], score, {"fused": score}, copies)
 
     def _rerank(
         self,
@@ -205,7 +233,7 @@ class HybridSearch:
                 + W_TERMS * features["terms"]
                 + W_TITLE * features["title"]
             )
-            rescored.append(Passage(chunk, passage.article, score, features))
+            rescored.append(Passage(chunk, passage.article, score, features, passage.copies))
         return sorted(rescored, key=lambda p: -p.score)
 
     def _apply_recency(self, passages: list[Passage], filters: Filters, k: int) -> list[Passage]:
@@ -233,7 +261,19 @@ class HybridSearch:
                 passages[g[0]].article,
                 passages[g[0]].score,
                 passages[g[0]].features,
-                tuple(passages[i].article for i in g[1:]),
+                _merge_copies(passages[g[0]], [passages[i] for i in g[1:]]),
             )
             for g in groups
         ]
+
+
+def _merge_copies(first: Passage, others: Sequence[Passage]) -> tuple[Article, ...]:
+    """Stored copies of the kept passage, then the collapsed passages' articles and their
+    stored copies, each article once."""
+    seen = {first.article.id}
+    merged = []
+    for article in (*first.copies, *(a for p in others for a in (p.article, *p.copies))):
+        if article.id not in seen:
+            seen.add(article.id)
+            merged.append(article)
+    return tuple(merged)

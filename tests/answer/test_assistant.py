@@ -15,7 +15,7 @@ QUESTIONS = load_questions(SAMPLE_ARTICLES / "questions.jsonl")
 @pytest.fixture(scope="module")
 def results(sample_assistant):
     catalog = sample_assistant.search.index.catalog
-    by_url = {a.url: a.id for a in catalog.articles()}
+    by_url = catalog.url_ids()
     out = []
     for q in QUESTIONS:
         answer = sample_assistant.ask(q.question)
@@ -92,3 +92,13 @@ def test_answer_json_has_the_documented_shape(sample_assistant):
     assert set(data["citations"][0]) >= {
         "n", "article_id", "sentence_index", "text", "title", "outlet", "published", "url", "score",
     }  # fmt: skip
+
+
+def test_the_bundled_wire_copy_is_stored_once_and_its_outlet_is_cited(sample_assistant):
+    answer = sample_assistant.ask("How much will Alaska pay per share for Hawaiian?")
+    assert "$18 per share" in answer.text
+    outlets = {c.outlet for c in answer.citations} | {
+        k.outlet for c in answer.citations for k in c.also_carried_by
+    }
+    assert {"Crestview Courier", "Lakeshore Ledger"} <= outlets
+    assert sample_assistant.search.index.stats()["copies"] == 1

@@ -64,8 +64,9 @@ def test_identical_text_under_another_name_is_stored_once(settings, embedder, tm
     write_article(tmp_path / "c", "two.md", "Road shut by flood", body, url="https://b.example/2")
     with open_index(settings, embedder) as index:
         report = index.ingest([tmp_path / "c"])
-        assert len(report.added) == 1 and len(report.duplicates) == 1
+        assert len(report.added) == 1 and len(report.copies) == 1
         assert index.catalog.counts()[0] == 1
+        assert [c.url for c in index.catalog.copies()[report.added[0]]] == ["https://b.example/2"]
 
 
 def test_opening_an_index_with_other_chunking_settings_fails_clearly(
