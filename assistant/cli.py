@@ -1,4 +1,6 @@
-"""The `newsqa` command: ingest, stats, delete, serve. NewsQAError becomes a one-line error."""
+"""The `newsqa` command: ingest, refresh, watch, feeds, stats, delete, ask, eval, serve.
+
+A NewsQAError becomes a one-line error."""
 
 from __future__ import annotations
 
@@ -47,30 +49,175 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from assistant.index.build import NewsIndex
     from assistant.index.embeddings import Embedder
 
+    if not args.sources and not args.feed:
+        raise_usage("ingest: name at least one SOURCE or --feed URL")
     settings = _settings()
     embedder = Embedder.packaged(settings.embedding.batch_size)
     bar, on_progress = _progress_bar(not args.quiet and not args.json)
+    polls: list[Any] = []
     with NewsIndex.open(settings, args.index, embedder=embedder, create=True) as index:
         try:
             report = index.ingest(args.sources, on_progress)
+            if args.feed:
+                polls, from_feeds = _poll(index, args.feed, on_progress)
+                report = report.merged(from_feeds)
         finally:
             if bar is not None:
                 bar.close()
         articles, chunks = index.catalog.counts()
+    _print_ingest(report, polls, articles, chunks, as_json=args.json)
+    return EXIT_FAILED_SOURCES if report.failed else 0
+
+
+def raise_usage(message: str) -> None:
+    from assistant.errors import ConfigError
+
+    raise ConfigError(message)
+
+
+def _poll(index: Any, urls: Sequence[str], on_progress: Any) -> tuple[list[Any], Any]:
+    from assistant.index.subscriptions import poll_feeds
+    from assistant.ingest.web import FetchPolicy
+
+    return poll_feeds(index, urls, FetchPolicy.from_settings(index.settings), on_progress)
+
+
+def _print_ingest(
+    report: Any, polls: Sequence[Any], articles: int, chunks: int, *, as_json: bool
+) -> None:
     for failure in report.failed:
         print(f"newsqa: failed: {failure}", file=sys.stderr)
-    if args.json:
-        print(json.dumps({**report.as_json(), "articles": articles, "chunks": chunks}))
-    else:
-        rate = report.chunks_written / report.seconds if report.seconds else 0.0
-        print(
-            f"added {len(report.added)}, updated {len(report.updated)}, "
-            f"copies of stored stories {len(report.copies)}, "
-            f"unchanged {len(report.unchanged)}, failed {len(report.failed)}"
-            f"; {report.chunks_written} chunks written in {report.seconds:.1f} s "
-            f"({rate:.1f} chunks/s); index now holds {articles} articles, {chunks} chunks"
-        )
+    for poll in polls:
+        for note in poll.partial:
+            print(f"newsqa: partial: {note}", file=sys.stderr)
+    if as_json:
+        feeds = [
+            {
+                "url": p.url,
+                "title": p.title,
+                "entries": p.entries,
+                "new_or_changed": p.fetched,
+                "not_modified": p.not_modified,
+                "error": p.error.reason if p.error else None,
+                "partial": [n.source for n in p.partial],
+            }
+            for p in polls
+        ]
+        extra = {"feeds": feeds} if polls else {}
+        print(json.dumps({**report.as_json(), **extra, "articles": articles, "chunks": chunks}))
+        return
+    for poll in polls:
+        print(f"feed {poll.summary()}")
+    rate = report.chunks_written / report.seconds if report.seconds else 0.0
+    print(
+        f"added {len(report.added)}, updated {len(report.updated)}, "
+        f"copies of stored stories {len(report.copies)}, "
+        f"unchanged {len(report.unchanged)}, failed {len(report.failed)}"
+        f"; {report.chunks_written} chunks written in {report.seconds:.1f} s "
+        f"({rate:.1f} chunks/s); index now holds {articles} articles, {chunks} chunks"
+    )
+
+
+def _followed_feeds(index: Any) -> list[str]:
+    from assistant.index.subscriptions import FeedState
+
+    return list(FeedState.load(index.folder).feeds)
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    """Re-poll every feed the index follows, once."""
+    from assistant.index.build import NewsIndex
+    from assistant.index.embeddings import Embedder
+
+    settings = _settings()
+    with NewsIndex.open(
+        settings, args.index, embedder=Embedder.packaged(settings.embedding.batch_size)
+    ) as index:
+        urls = _followed_feeds(index)
+        if not urls:
+            print("the index follows no feeds; add one with `newsqa ingest --feed URL`")
+            return 0
+        polls, report = _poll(index, urls, None)
+        articles, chunks = index.catalog.counts()
+    _print_ingest(report, polls, articles, chunks, as_json=args.json)
     return EXIT_FAILED_SOURCES if report.failed else 0
+
+
+def parse_interval(text: str) -> float:
+    """Seconds in "90", "90s", "15m", "2h" (at least 10 seconds)."""
+    import re
+
+    from assistant.errors import ConfigError
+
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text or "")
+    if not match:
+        raise ConfigError(f"--every: cannot read {text!r} (use e.g. 90s, 15m, 2h)")
+    seconds = float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+    if seconds < 10:
+        raise ConfigError(f"--every: {text!r} is too often; poll at most every 10 s")
+    return seconds
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Poll feeds every interval until interrupted (or for --polls rounds)."""
+    import time
+
+    from assistant.errors import IndexBusyError
+    from assistant.index.build import NewsIndex
+    from assistant.index.embeddings import Embedder
+
+    every = parse_interval(args.every)
+    settings = _settings()
+    embedder = Embedder.packaged(settings.embedding.batch_size)
+    with NewsIndex.open(settings, args.index, embedder=embedder, create=True) as index:
+        urls = list(dict.fromkeys([*args.feeds, *_followed_feeds(index)]))
+        if not urls:
+            raise_usage("watch: name at least one FEED URL or follow one with ingest --feed")
+        print(f"watching {len(urls)} feed(s) every {args.every}; Ctrl-C stops", flush=True)
+        round_ = 0
+        while True:
+            round_ += 1
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+            try:
+                polls, report = _poll(index, urls, None)
+            except IndexBusyError as exc:
+                print(f"[{stamp}] skipped: {exc}", file=sys.stderr, flush=True)
+            else:
+                articles, chunks = index.catalog.counts()
+                print(f"[{stamp}] poll {round_}", flush=True)
+                _print_ingest(report, polls, articles, chunks, as_json=False)
+                sys.stdout.flush()
+            if args.polls and round_ >= args.polls:
+                return 0
+            time.sleep(every)
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    """List the feeds an index follows, or stop following some."""
+    from assistant.index.build import NewsIndex
+    from assistant.index.subscriptions import FeedState
+
+    with NewsIndex.open(_settings(), args.index) as index:
+        state = FeedState.load(index.folder)
+        if args.remove:
+            missing = [u for u in args.remove if not state.forget(u)]
+            state.save()
+            for url in missing:
+                print(f"newsqa: failed: {url}: not a followed feed", file=sys.stderr)
+            print(f"following {len(state.feeds)} feed(s)")
+            return EXIT_FAILED_SOURCES if missing else 0
+    if args.json:
+        print(json.dumps([{**vars(r), "entries": len(r.entries)} for r in state.feeds.values()]))
+        return 0
+    if not state.feeds:
+        print("no feeds followed")
+    for record in state.feeds.values():
+        title = f" ({record.title})" if record.title else ""
+        print(
+            f"{record.url}{title}: {len(record.entries)} entries indexed; "
+            f"last polled {record.last_polled or 'never'}: {record.last_result or '-'}"
+        )
+    return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -84,6 +231,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"index      {stats['index']}  (vectors: {stats['vectors']})")
     print(f"articles   {stats['articles']}")
     print(f"chunks     {stats['chunks']}")
+    print(
+        f"also       {stats['copies']} syndicated copies stored as aliases, "
+        f"{stats['revised']} revised, {stats['partial']} partial (feed text only)"
+    )
+    print(f"feeds      {stats['feeds']}")
     print(f"published  {stats['published_from'] or '-'} .. {stats['published_to'] or '-'}")
     print(f"model      {stats['model']} ({stats['dimensions']} dims)")
     print("outlets    " + (", ".join(f"{k} ({v})" for k, v in stats["outlets"].items()) or "-"))
@@ -281,10 +433,31 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser(
         "ingest", parents=[common], help="add articles from files, folders or web pages"
     )
-    ingest.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder or http(s) URL")
+    ingest.add_argument("sources", nargs="*", metavar="SOURCE", help="file, folder or http(s) URL")
+    ingest.add_argument(
+        "--feed",
+        action="append",
+        metavar="URL",
+        help="an RSS or Atom feed: index its entries and follow it (repeatable)",
+    )
     ingest.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     ingest.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     ingest.set_defaults(func=cmd_ingest)
+
+    refresh = sub.add_parser("refresh", parents=[common], help="re-poll every followed feed")
+    refresh.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    refresh.set_defaults(func=cmd_refresh)
+
+    watch = sub.add_parser("watch", parents=[common], help="poll feeds on a schedule")
+    watch.add_argument("feeds", nargs="*", metavar="FEED", help="feed URLs (followed ones too)")
+    watch.add_argument("--every", default="15m", help="interval: 90s, 15m, 2h (default 15m)")
+    watch.add_argument("--polls", type=int, default=0, help="stop after this many polls")
+    watch.set_defaults(func=cmd_watch)
+
+    feeds = sub.add_parser("feeds", parents=[common], help="list or forget followed feeds")
+    feeds.add_argument("--remove", nargs="+", metavar="URL", help="stop following these")
+    feeds.add_argument("--json", action="store_true", help="print as one JSON array")
+    feeds.set_defaults(func=cmd_feeds)
 
     stats = sub.add_parser("stats", parents=[common], help="what the index holds")
     stats.add_argument("--json", action="store_true", help="print as one JSON object")

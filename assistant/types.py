@@ -52,6 +52,7 @@ class Article:
     source: str = ""
     ingested_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     updated: datetime | None = None
+    partial: bool = False  # only a feed's summary or content: the page could not be read
 
     @classmethod
     def create(
@@ -65,6 +66,7 @@ class Article:
         authors: tuple[str, ...] | list[str] = (),
         source: str = "",
         updated: datetime | None = None,
+        partial: bool = False,
     ) -> Article:
         return cls(
             id=article_id_for(url, text),
@@ -76,6 +78,7 @@ class Article:
             authors=tuple(a.strip() for a in authors if a and a.strip()),
             source=source,
             updated=updated,
+            partial=partial,
         )
 
     @property
@@ -94,6 +97,8 @@ class Article:
             "|".join(self.authors),
             normalized_text(self.text),
         ]
+        if self.partial:
+            parts.append("partial")
         return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
     @property

@@ -27,6 +27,7 @@ from assistant.index.bm25 import ChunkBM25
 from assistant.index.catalog import Catalog, IndexedArticle, StoredCopy
 from assistant.index.embeddings import Embedder
 from assistant.index.manifest import Manifest
+from assistant.index.subscriptions import FeedState
 from assistant.index.syndication import SignatureTable, signature
 from assistant.index.vector_store import ChunkVectorStore, collection_name
 from assistant.ingest.sources import expand_sources, load_source
@@ -91,6 +92,18 @@ class IngestReport:
     failed: list[SourceError] = field(default_factory=list)
     chunks_written: int = 0
     seconds: float = 0.0
+
+    def merged(self, other: IngestReport) -> IngestReport:
+        """This report and a later one, as one."""
+        return IngestReport(
+            self.added + other.added,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            self.copies + other.copies,
+            self.failed + other.failed,
+            self.chunks_written + other.chunks_written,
+            self.seconds + other.seconds,
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -339,12 +352,7 @@ class NewsIndex:
         self, sources: Iterable[str | Path]
     ) -> Iterable[tuple[int, int, Article | SourceError]]:
         expanded = list(expand_sources(sources))
-        ingest = self.settings.ingest
-        policy = FetchPolicy(
-            timeout_s=ingest.fetch_timeout_s,
-            max_bytes=int(ingest.max_page_mb * 1024 * 1024),
-            allow_private=self.settings.allow_private_urls,
-        )
+        policy = FetchPolicy.from_settings(self.settings)
         for number, item in enumerate(expanded, start=1):
             if isinstance(item, SourceError):
                 yield number, len(expanded), item
@@ -497,6 +505,8 @@ class NewsIndex:
             "chunks": chunks,
             "copies": self.catalog.copy_count(),
             "revised": self.catalog.revised_count(),
+            "partial": self.catalog.partial_count(),
+            "feeds": len(FeedState.load(self.folder).feeds),
             "vectors_stored": self.vectors.count(),
             "outlets": self.catalog.outlets(),
             "published_from": first.date().isoformat() if first else None,

@@ -73,11 +73,12 @@ _ADDED_COLUMNS = {
     "articles": (
         ("minhash", "BLOB"),  # syndication signature (see index/syndication.py)
         ("revisions", "INTEGER NOT NULL DEFAULT 0"),  # times the text changed since added
+        ("partial", "INTEGER NOT NULL DEFAULT 0"),  # text from a feed entry, page unread
     ),
 }
 _ARTICLE_COLUMNS = (
     "id, title, outlet, url, published, published_ts, updated, authors, text, content_hash, "
-    "fingerprint, source, ingested_at, minhash, revisions"
+    "fingerprint, source, ingested_at, minhash, revisions, partial"
 )
 
 
@@ -154,11 +155,11 @@ class Catalog:
         """Stored copies by the id of the article they copy (text left empty), oldest first."""
         rows = self._db.execute(
             "SELECT id, title, '', outlet, url, published, authors, source, ingested_at, "
-            "updated, article_id FROM copies ORDER BY ingested_at, id"
+            "updated, 0, article_id FROM copies ORDER BY ingested_at, id"
         ).fetchall()
         found: dict[str, list[Article]] = {}
         for row in rows:
-            found.setdefault(row[10], []).append(self._article(row[:10]))
+            found.setdefault(row[11], []).append(self._article(row[:11]))
         return found
 
     def url_ids(self) -> dict[str, str]:
@@ -171,6 +172,11 @@ class Catalog:
 
     def copy_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM copies").fetchone()[0])
+
+    def partial_count(self) -> int:
+        """Articles holding only a feed entry's summary or content."""
+        row = self._db.execute("SELECT COUNT(*) FROM articles WHERE partial = 1").fetchone()
+        return int(row[0])
 
     def revised_count(self) -> int:
         """Articles whose text changed (a correction or update) since they were added."""
@@ -253,7 +259,7 @@ class Catalog:
     def article(self, article_id: str) -> Article | None:
         row = self._db.execute(
             "SELECT id, title, text, outlet, url, published, authors, source, ingested_at, "
-            "updated FROM articles WHERE id=?",
+            "updated, partial FROM articles WHERE id=?",
             (article_id,),
         ).fetchone()
         return self._article(row) if row else None
@@ -261,7 +267,7 @@ class Catalog:
     def articles(self) -> list[Article]:
         rows = self._db.execute(
             "SELECT id, title, text, outlet, url, published, authors, source, ingested_at, "
-            "updated FROM articles ORDER BY published_ts DESC, title"
+            "updated, partial FROM articles ORDER BY published_ts DESC, title"
         ).fetchall()
         return [self._article(row) for row in rows]
 
@@ -278,6 +284,7 @@ class Catalog:
             source=row[7],
             ingested_at=_dt(row[8]) or datetime.now().astimezone(),
             updated=_dt(row[9]),
+            partial=bool(row[10]),
         )
 
     def outlets(self) -> dict[str, int]:
@@ -314,7 +321,7 @@ class Catalog:
                 db.execute("DELETE FROM copies WHERE id=?", (a.id,))
                 db.execute(
                     f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         a.id,
                         a.title,
@@ -331,6 +338,7 @@ class Catalog:
                         _iso(a.ingested_at),
                         item.signature.tobytes() if item.signature is not None else None,
                         revisions,
+                        int(a.partial),
                     ),
                 )
                 vectors = item.sentence_vectors

@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from assistant.errors import SourceError
 from assistant.ingest.loaders import article_from_html
 from assistant.ingest.read import decode_text
+from assistant.settings import Settings
 from assistant.types import Article
 
 USER_AGENT = "newsqa/0.1 (news question answering; fetches pages a user asked for)"
@@ -30,6 +31,15 @@ class FetchPolicy:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     allow_private: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FetchPolicy:
+        ingest = settings.ingest
+        return cls(
+            timeout_s=ingest.fetch_timeout_s,
+            max_bytes=int(ingest.max_page_mb * 1024 * 1024),
+            allow_private=settings.allow_private_urls,
+        )
 
 
 def looks_like_url(name: str) -> bool:
@@ -67,20 +77,35 @@ class Page:
     content_type: str
     body: bytes
     charset: str | None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False  # a conditional GET answered 304: body is empty
 
 
-def fetch(url: str, policy: FetchPolicy) -> Page:
-    """GET a page following at most `max_redirects` redirects, each hop checked."""
+def fetch(
+    url: str,
+    policy: FetchPolicy,
+    accept: tuple[str, ...] = HTML_TYPES,
+    what: str = "an HTML page",
+    headers: dict[str, str] | None = None,
+) -> Page:
+    """GET `url` following at most `max_redirects` redirects, each hop checked; the final
+    content type must be one of `accept`. `headers` may make the request conditional
+    (If-None-Match, If-Modified-Since): a 304 answer comes back as `not_modified`."""
     import httpx
 
     current = url
     with httpx.Client(
-        timeout=policy.timeout_s, follow_redirects=False, headers={"User-Agent": USER_AGENT}
+        timeout=policy.timeout_s,
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT, **(headers or {})},
     ) as client:
         for _ in range(policy.max_redirects + 1):
             check_url(current, policy)
             try:
                 with client.stream("GET", current) as response:
+                    if response.status_code == 304:
+                        return Page(str(response.url), "", b"", None, not_modified=True)
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:
@@ -95,8 +120,8 @@ def fetch(url: str, policy: FetchPolicy) -> Page:
                         )
                     content_type = response.headers.get("content-type", "")
                     mime = content_type.split(";")[0].strip().lower()
-                    if mime not in HTML_TYPES:
-                        raise SourceError(url, f"not an HTML page (content type {mime or 'none'})")
+                    if mime not in accept:
+                        raise SourceError(url, f"not {what} (content type {mime or 'none'})")
                     declared = response.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > policy.max_bytes:
                         raise SourceError(url, _too_large(int(declared), policy))
@@ -105,7 +130,14 @@ def fetch(url: str, policy: FetchPolicy) -> Page:
                         body.extend(piece)
                         if len(body) > policy.max_bytes:
                             raise SourceError(url, _too_large(len(body), policy, at_least=True))
-                    return Page(str(response.url), mime, bytes(body), response.charset_encoding)
+                    return Page(
+                        str(response.url),
+                        mime,
+                        bytes(body),
+                        response.charset_encoding,
+                        etag=response.headers.get("etag"),
+                        last_modified=response.headers.get("last-modified"),
+                    )
             except httpx.TimeoutException:
                 raise SourceError(url, f"timed out after {policy.timeout_s:g} s") from None
             except httpx.HTTPError as exc:
