@@ -9,10 +9,14 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.answer.cues import question_cues
+from assistant.errors import SourceError
+from assistant.index.build import IngestReport
+from assistant.index.subscriptions import FeedPoll, poll_feeds
+from assistant.ingest.web import FetchPolicy, load_url
 from assistant.pipeline import Assistant
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import Passage
-from assistant.types import Answer
+from assistant.types import Answer, Article
 
 _LEAD_IN = re.compile(
     r"^\s*(?:and|but|so|also|then|ok(?:ay)?|and what about|what about|how about)\b[\s,]*",
@@ -81,6 +85,23 @@ class ChatService:
         with self.lock:
             answer = self.assistant.ask(standalone, k=k, filters=filters)
         return replace(answer, question=question, standalone_question=standalone)
+
+    def add_urls(self, urls: Sequence[str]) -> IngestReport:
+        """Fetch article pages (without holding the lock), then index them."""
+        policy = FetchPolicy.from_settings(self.index.settings)
+        results: list[tuple[int, int, Article | SourceError]] = []
+        for number, url in enumerate(urls, start=1):
+            try:
+                results.append((number, len(urls), load_url(url, policy)))
+            except SourceError as exc:
+                results.append((number, len(urls), exc))
+        with self.lock:
+            return self.index.ingest_articles(results)
+
+    def add_feeds(self, urls: Sequence[str]) -> tuple[list[FeedPoll], IngestReport]:
+        """Follow feeds and index their entries; the lock is held only while writing."""
+        policy = FetchPolicy.from_settings(self.index.settings)
+        return poll_feeds(self.index, urls, policy, write_lock=self.lock)
 
     def retrieve(
         self, question: str, k: int | None = None, filters: Filters | None = None

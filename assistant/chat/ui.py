@@ -11,6 +11,7 @@ from typing import Any
 from assistant.chat.session import ChatService
 from assistant.errors import NewsQAError
 from assistant.ingest.dates import parse_published
+from assistant.ingest.web import looks_like_url
 from assistant.retrieve.filters import Filters
 from assistant.types import Answer, Carrier, Citation
 
@@ -115,17 +116,23 @@ def build_filters(outlets: Sequence[str] | None, since: str, until: str) -> Filt
     )
 
 
+LIBRARY_COLUMNS = ["id", "title", "outlet", "published", "chunks", "also carried by"]
+
+
 def library_rows(service: ChatService, query: str = "") -> list[list[Any]]:
     catalog = service.index.catalog
     counts = catalog.chunk_counts()
+    copies = catalog.copies()
     needle = query.lower().strip()
     rows = []
     for article in catalog.articles():
-        if needle and needle not in f"{article.title} {article.outlet or ''}".lower():
+        carriers = ", ".join(c.outlet or c.title for c in copies.get(article.id, ()))
+        if needle and needle not in f"{article.title} {article.outlet or ''} {carriers}".lower():
             continue
         when = article.published.date().isoformat() if article.published else ""
+        title = f"{article.title} (partial: feed text only)" if article.partial else article.title
         rows.append(
-            [article.id, article.title, article.outlet or "", when, counts.get(article.id, 0)]
+            [article.id, title, article.outlet or "", when, counts.get(article.id, 0), carriers]
         )
     return rows
 
@@ -185,13 +192,51 @@ def build_ui(service: ChatService) -> Any:
         paths = [Path(f if isinstance(f, str) else f.name) for f in files]
         with service.lock:
             report = service.index.ingest(paths)
+        return (
+            ingest_summary(report),
+            library_rows(service),
+            stats_markdown(service),
+            gr.update(choices=outlet_choices()),
+        )
+
+    def ingest_summary(report: Any, extra: Sequence[str] = ()) -> str:
         lines = [
             f"Added {len(report.added)}, updated {len(report.updated)}, "
-            f"unchanged {len(report.unchanged)}, failed {len(report.failed)}."
+            f"copies of stored stories {len(report.copies)}, "
+            f"unchanged {len(report.unchanged)}, failed {len(report.failed)}.",
+            *extra,
         ]
-        lines += [f"- {escape(Path(f.source).name)}: {escape(f.reason)}" for f in report.failed]
+        for failure in report.failed:
+            name = failure.source
+            if not looks_like_url(name):
+                name = Path(name).name  # an uploaded file: its temporary folder means nothing
+            lines.append(f"- {escape(name)}: {escape(failure.reason)}")
+        return "\n".join(lines)
+
+    def web_urls(text: str) -> list[str]:
+        return [u for u in (text or "").split() if u.strip()]
+
+    def add_url(text):
+        urls = web_urls(text)
+        if not urls:
+            return "Paste one or more article URLs first.", gr.update(), gr.update(), gr.update()
+        report = service.add_urls(urls)
         return (
-            "\n".join(lines),
+            ingest_summary(report),
+            library_rows(service),
+            stats_markdown(service),
+            gr.update(choices=outlet_choices()),
+        )
+
+    def add_feed(text):
+        urls = web_urls(text)
+        if not urls:
+            return "Paste one or more feed URLs first.", gr.update(), gr.update(), gr.update()
+        polls, report = service.add_feeds(urls)
+        notes = [f"- Feed {escape(p.summary())}" for p in polls if not p.error]
+        notes += [f"- {escape(n.source)}: {escape(n.reason)}" for p in polls for n in p.partial]
+        return (
+            ingest_summary(report, notes),
             library_rows(service),
             stats_markdown(service),
             gr.update(choices=outlet_choices()),
@@ -275,10 +320,22 @@ def build_ui(service: ChatService) -> Any:
                 with gr.Column():
                     add_button = gr.Button("Add to index", variant="primary", elem_id="add")
                     add_status = gr.Markdown(elem_id="add-status")
+            with gr.Row():
+                url_box = gr.Textbox(
+                    label="Article URLs (one per line)", lines=2, elem_id="url-box",
+                    placeholder="https://...",
+                )  # fmt: skip
+                with gr.Column():
+                    add_url_button = gr.Button("Add URL", elem_id="add-url")
+                    add_feed_button = gr.Button("Add feed", elem_id="add-feed")
+            feed_box = gr.Textbox(
+                label="Feed URLs (RSS or Atom; followed: `newsqa refresh` re-polls them)",
+                lines=1, elem_id="feed-box", placeholder="https://.../feed.xml",
+            )  # fmt: skip
             search = gr.Textbox(label="Search titles and outlets")
             table = gr.Dataframe(
-                library_rows(service), headers=["id", "title", "outlet", "published", "chunks"],
-                interactive=False, elem_id="library",
+                library_rows(service), headers=LIBRARY_COLUMNS, interactive=False,
+                elem_id="library",
             )  # fmt: skip
             with gr.Row():
                 delete_id = gr.Textbox(label="Article id to delete")
@@ -286,6 +343,10 @@ def build_ui(service: ChatService) -> Any:
                 delete_status = gr.Markdown()
             add_button.click(add_files, upload, [add_status, table, stats, outlets],
                              api_visibility="private")  # fmt: skip
+            add_url_button.click(add_url, url_box, [add_status, table, stats, outlets],
+                                 api_visibility="private")  # fmt: skip
+            add_feed_button.click(add_feed, feed_box, [add_status, table, stats, outlets],
+                                  api_visibility="private")  # fmt: skip
             search.change(lambda q: library_rows(service, q), search, table,
                           api_visibility="private")  # fmt: skip
             delete_button.click(delete, delete_id, [delete_status, table, stats],

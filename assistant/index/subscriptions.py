@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import IndexStateError, SourceError
 from assistant.ingest.feeds import entry_article, fetch_feed
@@ -94,9 +95,13 @@ def poll_feeds(
     urls: Sequence[str],
     policy: FetchPolicy,
     on_progress: ProgressCallback | None = None,
+    write_lock: AbstractContextManager[Any] | None = None,
 ) -> tuple[list[FeedPoll], IngestReport]:
     """Poll each feed (remembering it), ingest new and changed entries, record what was
-    ingested so the next poll skips it. A feed that fails leaves the others going."""
+    ingested so the next poll skips it. A feed that fails leaves the others going.
+
+    With `write_lock` (a server sharing the index with readers), every feed and page is
+    fetched first and the lock is held only while the articles are written."""
     state = FeedState.load(index.folder)
     polls = [FeedPoll(url) for url in urls]
     taken: dict[str, tuple[FeedRecord, str, str]] = {}  # article id -> (feed, key, digest)
@@ -140,7 +145,12 @@ def poll_feeds(
                 yield number, number, article
             record.last_result = f"{poll.entries} entries, {poll.fetched} new or changed"
 
-    report = index.ingest_articles(results(), on_progress)
+    if write_lock is None:
+        report = index.ingest_articles(results(), on_progress)
+    else:
+        fetched = list(results())
+        with write_lock:
+            report = index.ingest_articles(fetched, on_progress)
     done = {*report.added, *report.updated, *report.unchanged, *report.copies}
     for article_id, (record, key, digest) in taken.items():
         if article_id in done:
