@@ -2,7 +2,8 @@
 
 Safety rules: only http and https; every hop of a redirect is checked; hosts that resolve to
 private, loopback, link-local or reserved addresses are refused unless the user allows them
-(NEWSQA_ALLOW_PRIVATE_URLS=1); a timeout, a size cap, a redirect limit and a content-type
+(NEWSQA_ALLOW_PRIVATE_URLS=1), and the connection goes to the address that was checked; a
+timeout, a size cap, a redirect limit and a content-type
 check keep a bad server from stalling or flooding an ingest.
 """
 
@@ -48,15 +49,20 @@ def looks_like_url(name: str) -> bool:
     return bool(URL_PATTERN.match(name)) and not re.match(r"^[a-zA-Z]:[\\/]", name)
 
 
-def check_url(url: str, policy: FetchPolicy) -> None:
-    """Refuse schemes other than http(s) and, unless allowed, private destinations."""
+def check_url(url: str, policy: FetchPolicy) -> str | None:
+    """Refuse schemes other than http(s) and, unless allowed, private destinations.
+
+    Returns the checked public address to connect to (None when private addresses are
+    allowed): connecting to that very address, rather than resolving the name again, keeps
+    a DNS server from answering "public" for the check and "private" for the connection
+    (DNS rebinding)."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
         raise SourceError(url, f"only http and https URLs are fetched, not {parts.scheme}:")
     if not parts.hostname:
         raise SourceError(url, "the URL has no host")
     if policy.allow_private:
-        return
+        return None
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or None, type=socket.SOCK_STREAM)
     except socket.gaierror:
@@ -69,6 +75,21 @@ def check_url(url: str, policy: FetchPolicy) -> None:
                 f"{parts.hostname} resolves to the non-public address {address}; "
                 "set NEWSQA_ALLOW_PRIVATE_URLS=1 to fetch it",
             )
+    return str(infos[0][4][0])
+
+
+def pinned_request(url: str, address: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The URL to request, extra headers and httpx extensions so that the connection goes
+    to `address` while Host, TLS server name and certificate checks use the URL's host."""
+    if address is None:
+        return url, {}, {}
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    literal = f"[{address}]" if ":" in address else address
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    host_header = f"{host}:{parts.port}" if parts.port else host
+    extensions = {"sni_hostname": host} if parts.scheme.lower() == "https" else {}
+    return parts._replace(netloc=netloc).geturl(), {"Host": host_header}, extensions
 
 
 @dataclass(frozen=True)
@@ -101,11 +122,13 @@ def fetch(
         headers={"User-Agent": USER_AGENT, **(headers or {})},
     ) as client:
         for _ in range(policy.max_redirects + 1):
-            check_url(current, policy)
+            target, pinned_headers, extensions = pinned_request(current, check_url(current, policy))
             try:
-                with client.stream("GET", current) as response:
+                with client.stream(
+                    "GET", target, headers=pinned_headers, extensions=extensions
+                ) as response:
                     if response.status_code == 304:
-                        return Page(str(response.url), "", b"", None, not_modified=True)
+                        return Page(current, "", b"", None, not_modified=True)
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:
@@ -131,7 +154,7 @@ def fetch(
                         if len(body) > policy.max_bytes:
                             raise SourceError(url, _too_large(len(body), policy, at_least=True))
                     return Page(
-                        str(response.url),
+                        current,
                         mime,
                         bytes(body),
                         response.charset_encoding,

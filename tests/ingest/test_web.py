@@ -10,7 +10,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from assistant.errors import SourceError
-from assistant.ingest.web import USER_AGENT, FetchPolicy, check_url, load_url, looks_like_url
+from assistant.ingest.web import (
+    USER_AGENT,
+    FetchPolicy,
+    check_url,
+    load_url,
+    looks_like_url,
+    pinned_request,
+)
 from tests.ingest.test_loaders import NEWS_PAGE
 
 SEEN_AGENTS: list[str] = []
@@ -149,3 +156,18 @@ def test_ingest_takes_urls_beside_files_and_keeps_going_past_bad_ones(
         assert [f.source for f in report.failed] == [f"{site}/missing", "ftp://x.example/a"]
         again = index.ingest([f"{site}/old-link"])  # same canonical URL: same article
         assert len(again.unchanged) == 1
+
+
+def test_the_connection_is_pinned_to_the_checked_address_with_the_real_host_name():
+    url, headers, extensions = pinned_request("https://news.example:8443/a/b?x=1", "93.184.216.34")
+    assert url == "https://93.184.216.34:8443/a/b?x=1"
+    assert headers == {"Host": "news.example:8443"}
+    assert extensions == {"sni_hostname": "news.example"}  # TLS name and certificate check
+    url, headers, extensions = pinned_request("http://news.example/p", "2606:2800:220:1::1")
+    assert (url, headers, extensions) == (
+        "http://[2606:2800:220:1::1]/p",
+        {"Host": "news.example"},
+        {},
+    )
+    assert pinned_request("http://127.0.0.1:8000/p", None) == ("http://127.0.0.1:8000/p", {}, {})
+    assert check_url("http://127.0.0.1:8000/p", ALLOWED) is None  # allowed: nothing to pin
