@@ -140,7 +140,8 @@ def library_rows(service: ChatService, query: str = "") -> list[list[Any]]:
 def stats_markdown(service: ChatService) -> str:
     s = service.index.stats()
     return (
-        f"**{s['articles']} articles**, {s['chunks']} chunks, {len(s['outlets'])} outlets, "
+        f"**{s['articles']} articles** (+{s['copies']} syndicated copies, {s['partial']} partial), "
+        f"{s['chunks']} chunks, {len(s['outlets'])} outlets, {s['feeds']} feeds followed, "
         f"published {s['published_from'] or '?'} to {s['published_to'] or '?'}; "
         f"model {s['model']}; index `{escape(s['index'])}`"
     )
@@ -320,18 +321,18 @@ def build_ui(service: ChatService) -> Any:
                 with gr.Column():
                     add_button = gr.Button("Add to index", variant="primary", elem_id="add")
                     add_status = gr.Markdown(elem_id="add-status")
-            with gr.Row():
+            with gr.Row(equal_height=True):
                 url_box = gr.Textbox(
-                    label="Article URLs (one per line)", lines=2, elem_id="url-box",
-                    placeholder="https://...",
+                    label="Article URLs (separated by spaces)", lines=1, elem_id="url-box",
+                    placeholder="https://...", scale=4,
                 )  # fmt: skip
-                with gr.Column():
-                    add_url_button = gr.Button("Add URL", elem_id="add-url")
-                    add_feed_button = gr.Button("Add feed", elem_id="add-feed")
-            feed_box = gr.Textbox(
-                label="Feed URLs (RSS or Atom; followed: `newsqa refresh` re-polls them)",
-                lines=1, elem_id="feed-box", placeholder="https://.../feed.xml",
-            )  # fmt: skip
+                add_url_button = gr.Button("Add URL", elem_id="add-url", scale=1)
+            with gr.Row(equal_height=True):
+                feed_box = gr.Textbox(
+                    label="RSS or Atom feed URLs (followed: `newsqa refresh` re-polls them)",
+                    lines=1, elem_id="feed-box", placeholder="https://.../feed.xml", scale=4,
+                )  # fmt: skip
+                add_feed_button = gr.Button("Add feed", elem_id="add-feed", scale=1)
             search = gr.Textbox(label="Search titles and outlets")
             table = gr.Dataframe(
                 library_rows(service), headers=LIBRARY_COLUMNS, interactive=False,

@@ -9,11 +9,14 @@ import shutil
 import sys
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, SAMPLE_ARTICLES, free_port, running_server, write_article
+from tests.ingest.news_pages import PAGES
+from tests.ingest.news_site import Item, Site, rss20, serve_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -29,9 +32,21 @@ XSS_BODY = (
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site() -> Iterator[Site]:
+    """A news site on 127.0.0.1 with two article pages and a feed listing one of them."""
+    with serve_site() as site:
+        for page in PAGES[:2]:
+            site.put(page.path, page.html)
+        when = datetime(2024, 10, 2, tzinfo=UTC)
+        item = Item(PAGES[1].title, site.url(PAGES[1].path), when)
+        site.put("/rss", rss20("Vale Wire", [item]), "application/rss+xml")
+        yield site
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, site: Site) -> Iterator[str]:
     """`newsqa serve` on a free loopback port; first start indexes the sample articles
-    plus one article full of script payloads."""
+    plus one article full of script payloads. It may fetch from the loopback news site."""
     root = tmp_path_factory.mktemp("app")
     corpus = root / "articles"
     shutil.copytree(SAMPLE_ARTICLES, corpus)
@@ -45,6 +60,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "NEWSQA_INDEXES_DIR": str(root / "indexes"),
         "NEWSQA_SAMPLE_ARTICLES": str(corpus),
         "NEWSQA_MAX_UPLOAD_MB": "1",
+        "NEWSQA_ALLOW_PRIVATE_URLS": "1",
     }
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)]
@@ -192,6 +208,29 @@ def test_a_file_uploaded_in_the_library_answers_a_question(page, tmp_path):
     ask(page, "How many new stations will the Marlow Valley rail line have?")
     expect(page.locator("#sources")).to_contain_text("Valley Echo", timeout=60_000)
     expect(page.locator("#sources")).to_contain_text("14 new stations")
+
+
+def test_articles_added_by_url_and_by_feed_in_the_library_answer_questions(page, site):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Library").click()
+    page.locator("#url-box textarea").fill(f"{site.url(PAGES[0].path)} {site.url('/none')}")
+    page.locator("#add-url").click()
+    status = page.locator("#add-status")
+    expect(status).to_contain_text("Added 1", timeout=60_000)
+    expect(status).to_contain_text("HTTP 404")
+    expect(page.locator("#library")).to_contain_text(PAGES[0].title)
+
+    page.locator("#feed-box textarea").fill(site.url("/rss"))
+    page.locator("#add-feed").click()
+    expect(status).to_contain_text("Vale Wire", timeout=60_000)
+    expect(status).to_contain_text("Added 1")
+    expect(page.locator("#library")).to_contain_text(PAGES[1].title)
+
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "How much will the River Ashby flood barrier cost?")
+    expect(page.locator("#sources")).to_contain_text("The Ashby Standard", timeout=60_000)
+    expect(page.locator("#sources")).to_contain_text("14.2 million pounds")
 
 
 def test_article_script_payloads_show_as_text_and_never_run(page):
