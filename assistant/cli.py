@@ -75,11 +75,14 @@ def raise_usage(message: str) -> None:
     raise ConfigError(message)
 
 
-def _poll(index: Any, urls: Sequence[str], on_progress: Any) -> tuple[list[Any], Any]:
+def _poll(
+    index: Any, urls: Sequence[str], on_progress: Any, write_lock: Any = None
+) -> tuple[list[Any], Any]:
     from assistant.index.subscriptions import poll_feeds
     from assistant.ingest.web import FetchPolicy
 
-    return poll_feeds(index, urls, FetchPolicy.from_settings(index.settings), on_progress)
+    policy = FetchPolicy.from_settings(index.settings)
+    return poll_feeds(index, urls, policy, on_progress, write_lock=write_lock)
 
 
 def _print_ingest(
@@ -160,6 +163,7 @@ def parse_interval(text: str) -> float:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     """Poll feeds every interval until interrupted (or for --polls rounds)."""
+    import contextlib
     import time
 
     from assistant.errors import IndexBusyError
@@ -179,7 +183,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
             round_ += 1
             stamp = time.strftime("%Y-%m-%d %H:%M:%S")
             try:
-                polls, report = _poll(index, urls, None)
+                # fetch first, then hold the index lock only while writing
+                polls, report = _poll(index, urls, None, write_lock=contextlib.nullcontext())
             except IndexBusyError as exc:
                 print(f"[{stamp}] skipped: {exc}", file=sys.stderr, flush=True)
             else:
