@@ -140,12 +140,6 @@ class Catalog:
         ).fetchone()
         return row[0] if row else None
 
-    def article_with_hash(self, content_hash: str) -> str | None:
-        row = self._db.execute(
-            "SELECT id FROM articles WHERE content_hash=? LIMIT 1", (content_hash,)
-        ).fetchone()
-        return row[0] if row else None
-
     def copy_fingerprint(self, copy_id: str) -> str | None:
         """The fingerprint of a stored copy, None when `copy_id` is not a copy."""
         row = self._db.execute("SELECT fingerprint FROM copies WHERE id=?", (copy_id,)).fetchone()

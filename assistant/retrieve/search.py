@@ -168,11 +168,6 @@ class HybridSearch:
             passages = self._collapse(passages)
         return passages[:k]
 
-    def copies_of(self, article_id: str) -> list[Article]:
-        """Stored syndicated copies of an article (other outlets carrying the same story)."""
-        self._refresh()
-        return self._copies.get(article_id, [])
-
     def _store_filters(self, filters: Filters) -> Filters:
         """Filters for the vector store: an outlet filter also lets through the originals
         that outlet's copies point to (the exact check is `_accepts`)."""
