@@ -4,9 +4,7 @@ scripted reply), and the citation check deciding what is shown."""
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from assistant.answer.prompts import load_prompt
 from assistant.pipeline import Assistant
 from assistant.retrieve.search import HybridSearch
 from assistant.types import Answer
-from tests.conftest import free_port, running_server, write_article
+from tests.conftest import free_port, llm_server, write_article
 
 MISSING = local_extra_missing()
 needs_local = pytest.mark.skipif(
@@ -106,24 +104,14 @@ def model_server(tmp_path_factory) -> Iterator[str]:
     """The local model behind a real OpenAI-compatible HTTP server on 127.0.0.1."""
     if MISSING is not None:
         pytest.skip(f"local LLM extra not installed: {MISSING}")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/v1"
-    command = [sys.executable, "-m", "assistant.answer.llm_server", "--port", str(port),
-               "--max-tokens", "60"]  # fmt: skip
-    log = tmp_path_factory.mktemp("llm-server") / "server.log"
-    with running_server(command, f"{url}/models", log, env=dict(os.environ), timeout=180):
+    with llm_server(tmp_path_factory.mktemp("llm-server")) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
 def scripted_server(tmp_path_factory) -> Iterator[str]:
     """A real OpenAI-compatible server that always answers with a country no source names."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/v1"
-    command = [sys.executable, "-m", "assistant.answer.llm_server", "--port", str(port),
-               "--reply", WRONG]  # fmt: skip
-    log = tmp_path_factory.mktemp("scripted-server") / "server.log"
-    with running_server(command, f"{url}/models", log, env=dict(os.environ), timeout=60):
+    with llm_server(tmp_path_factory.mktemp("scripted-server"), reply=WRONG) as url:
         yield url
 
 
