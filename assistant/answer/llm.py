@@ -63,7 +63,10 @@ def compose(
 ) -> Answer:
     """The checked answer: supported sentences with renumbered markers and their citations;
     the extractive answer with a note when nothing is supported."""
-    kept = [c for c in checks if c.supported]
+    kept: list[SentenceCheck] = []
+    for check in checks:  # small models repeat themselves; a sentence is shown once
+        if check.supported and all(k.text != check.text for k in kept):
+            kept.append(check)
     dropped = tuple(c.text for c in checks if not c.supported)
     if not kept:
         return replace(extractive, answerer="llm-fallback", note=FALLBACK_NOTE, unsupported=dropped)

@@ -204,3 +204,24 @@ def test_prompt_files_name_their_placeholders_and_a_missing_one_is_a_config_erro
     Path(tmp_path / "answer.md").write_text("[user]\nno placeholders")
     with pytest.raises(ConfigError, match=r"answer\.md"):
         load_prompt("answer", tmp_path)
+
+
+def test_llm_settings_come_from_the_environment_names_of_the_issue(monkeypatch):
+    from assistant.errors import ConfigError
+    from assistant.settings import load_settings
+
+    assert load_settings().answerer == "extractive"
+    assert load_settings().llm_backend == "local"
+    monkeypatch.setenv("NEWSQA_ANSWERER", "llm")
+    monkeypatch.setenv("NEWSQA_LLM_URL", "http://127.0.0.1:11434/v1/")
+    monkeypatch.setenv("NEWSQA_LLM_MODEL", "llama3.2")
+    monkeypatch.setenv("NEWSQA_LLM_API_KEY", "sk-test")
+    settings = load_settings()
+    assert (settings.answerer, settings.llm_backend, settings.llm_url) == (
+        "llm", "openai", "http://127.0.0.1:11434/v1",
+    )  # fmt: skip
+    assert (settings.llm_model, settings.llm_api_key) == ("llama3.2", "sk-test")
+    monkeypatch.delenv("NEWSQA_LLM_URL")
+    monkeypatch.setenv("NEWSQA_LLM_BACKEND", "openai")
+    with pytest.raises(ConfigError, match="NEWSQA_LLM_URL"):
+        load_settings()
