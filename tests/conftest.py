@@ -220,3 +220,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> objec
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@contextmanager
+def llm_server(folder: Path, reply: str | None = None, max_tokens: int = 60) -> Iterator[str]:
+    """assistant.answer.llm_server on a free loopback port (the local model, or a scripted
+    `reply`); yields its /v1 base URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/v1"
+    command = [sys.executable, "-m", "assistant.answer.llm_server", "--port", str(port),
+               "--max-tokens", str(max_tokens)]  # fmt: skip
+    if reply is not None:
+        command += ["--reply", reply]
+    folder.mkdir(parents=True, exist_ok=True)
+    with running_server(
+        command, f"{url}/models", folder / "llm-server.log", env=dict(os.environ), timeout=180
+    ):
+        yield url

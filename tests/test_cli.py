@@ -174,7 +174,17 @@ def test_ask_prints_a_cited_answer_and_json_in_the_api_shape(small_corpus):
         "ask", "What rate did the central bank keep?", "--json", "--outlet", "Money Daily"
     )
     data = json.loads(as_json.stdout)
-    assert set(data) == {"question", "answer", "refused", "citations", "conflicts", "timings_ms"}
+    assert set(data) == {
+        "question",
+        "answer",
+        "refused",
+        "citations",
+        "conflicts",
+        "timings_ms",
+        "answerer",
+        "note",
+        "unsupported",
+    }
     assert data["citations"] and {c["outlet"] for c in data["citations"]} == {"Money Daily"}
     bad = newsqa("ask", "anything", "--since", "last tuesday-ish")
     assert bad.returncode == 2 and "newsqa: error: --since" in bad.stderr

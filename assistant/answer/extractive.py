@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer.conflicts import Claim, figure_conflict
 from assistant.answer.cues import QuestionCues, new_things, question_cues
-from assistant.text import contains_term, coverage, terms
+from assistant.text import contains_term, coverage, quoted, terms
 from assistant.types import Answer, Article, Carrier, Citation, Conflict, Sentence
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ def decide(
     if REQUIRE_KIND and not any(item.features["kind"] for item in chosen):
         return refusal(question, scored, f" (no source sentence gives the {cues.kind} asked for)")
     citations = tuple(_citation(i + 1, item) for i, item in enumerate(chosen))
-    body = " ".join(f"{c.text} [{c.n}]" for c in citations)
+    body = " ".join(f"{quoted(c.text)} [{c.n}]" for c in citations)
     if conflict:
         by_n = {c.n: c for c in citations}
         summary = "; ".join(

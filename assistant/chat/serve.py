@@ -12,7 +12,7 @@ from assistant.chat.session import ChatService
 from assistant.errors import ConfigError
 from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
-from assistant.pipeline import Assistant
+from assistant.pipeline import Assistant, llm_answerer
 from assistant.retrieve.search import HybridSearch
 from assistant.settings import Settings
 
@@ -75,7 +75,8 @@ def build_server(settings: Settings, index: str | None = None) -> Any:
 
     embedder = Embedder.packaged(settings.embedding.batch_size)
     news_index = ensure_index(settings, index, embedder)
-    service = ChatService(Assistant(HybridSearch(news_index, embedder)))
+    search = HybridSearch(news_index, embedder)
+    service = ChatService(Assistant(search, llm=llm_answerer(settings, search)))
     credentials = parse_auth(settings.auth)
     app = build_app(service, credentials)
     return gr.mount_gradio_app(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -73,17 +74,29 @@ class ChatService:
     def index(self) -> Any:
         return self.assistant.search.index
 
+    def standalone(self, question: str, previous: Sequence[str]) -> str:
+        """The follow-up as a standalone question: rewritten by the LLM when one answers
+        (falling back to the rules when its reply is unusable), else by the rules."""
+        llm = self.assistant.llm
+        if llm is not None and previous:
+            with self.lock:
+                rewritten = llm.condense(question.strip(), previous)
+            if rewritten:
+                return rewritten
+        return condense(question, previous)
+
     def ask(
         self,
         question: str,
         previous: Sequence[str] = (),
         filters: Filters | None = None,
         k: int | None = None,
+        on_token: Callable[[str], None] | None = None,
     ) -> Answer:
         """Answer `question` in the context of the previous standalone questions."""
-        standalone = condense(question, previous)
+        standalone = self.standalone(question, previous)
         with self.lock:
-            answer = self.assistant.ask(standalone, k=k, filters=filters)
+            answer = self.assistant.ask(standalone, k=k, filters=filters, on_token=on_token)
         return replace(answer, question=question, standalone_question=standalone)
 
     def add_urls(self, urls: Sequence[str]) -> IngestReport:
@@ -102,6 +115,41 @@ class ChatService:
         """Follow feeds and index their entries; the lock is held only while writing."""
         policy = FetchPolicy.from_settings(self.index.settings)
         return poll_feeds(self.index, urls, policy, write_lock=self.lock)
+
+    def ask_stream(
+        self,
+        question: str,
+        previous: Sequence[str] = (),
+        filters: Filters | None = None,
+        k: int | None = None,
+    ) -> Iterator[str | Answer]:
+        """The generated text so far (str) as the LLM writes it, then the checked Answer.
+        Without an LLM: just the Answer. Errors are raised in the caller's thread."""
+        events: queue.Queue[tuple[str, object]] = queue.Queue()
+
+        def work() -> None:
+            try:
+                answer = self.ask(
+                    question, previous, filters, k, lambda piece: events.put(("token", piece))
+                )
+                events.put(("answer", answer))
+            except BaseException as exc:  # re-raised below, in the caller's thread
+                events.put(("error", exc))
+
+        threading.Thread(target=work, daemon=True).start()
+        text = ""
+        while True:
+            kind, value = events.get()
+            if kind == "token":
+                text += str(value)
+                yield text
+            elif kind == "answer":
+                assert isinstance(value, Answer)
+                yield value
+                return
+            else:
+                assert isinstance(value, BaseException)
+                raise value
 
     def retrieve(
         self, question: str, k: int | None = None, filters: Filters | None = None

@@ -30,6 +30,7 @@ CSS = """
 .conflict { border: 2px solid #d97706; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
 .refused { border: 2px solid #6b7280; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
 .standalone { font-size: 0.85em; opacity: 0.8; }
+.note { border: 2px dashed #2563eb; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
 """
 
 
@@ -46,6 +47,19 @@ def markdown_escape(text: str) -> str:
     """Answer text for the chat: markup characters neutralized, our **bold** kept."""
     escaped = html.escape(text, quote=False)
     return escaped.replace("*", "\\*").replace("\\*\\*Sources differ:\\*\\*", "**Sources differ:**")
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer for the chat: its text, then the LLM note and the sentences the citation
+    check dropped, each marked "unsupported"."""
+    parts = [markdown_escape(answer.text)]
+    if answer.note:
+        parts.append(f"_{markdown_escape(answer.note)}_")
+    if answer.unsupported:
+        parts.append(
+            "\n".join(f"- ~~{markdown_escape(s)}~~ (unsupported)" for s in answer.unsupported)
+        )
+    return "\n\n".join(parts)
 
 
 def paragraph_with_mark(article_text: str, sentence: str) -> str:
@@ -87,6 +101,8 @@ def sources_panel(answer: Answer, service: ChatService) -> str:
         parts.append(
             f'<div class="standalone">Searched for: {escape(answer.standalone_question)}</div>'
         )
+    if answer.note:
+        parts.append(f'<div class="note">{escape(answer.note)}</div>')
     if answer.refused:
         parts.append('<div class="refused">No answer in the articles. The closest sources:</div>')
     for conflict in answer.conflicts:
@@ -154,38 +170,43 @@ def build_ui(service: ChatService) -> Any:
         return sorted(o for o in service.index.catalog.outlets() if o != "(unknown)")
 
     def respond(message, chat, previous, outlets, since, until, k):
+        # A generator: with an LLM the chat shows the text as it is generated, then the
+        # checked answer replaces it.
         message = (message or "").strip()
         if not message:
-            return "", chat, previous, gr.update()
+            yield "", chat, previous, gr.update()
+            return
         try:
             filters = build_filters(outlets, since, until)
         except NewsQAError as exc:
             chat = [*chat, {"role": "user", "content": message},
                     {"role": "assistant", "content": escape(str(exc))}]  # fmt: skip
-            return "", chat, previous, gr.update()
-        answer = service.ask(message, previous, filters, int(k))
-        chat = [
-            *chat,
-            {"role": "user", "content": escape(message)},
-            {"role": "assistant", "content": markdown_escape(answer.text)},
-        ]
-        return (
-            "",
-            chat,
-            [*previous, answer.standalone_question or message],
-            sources_panel(answer, service),
-        )
+            yield "", chat, previous, gr.update()
+            return
+        asked = [*chat, {"role": "user", "content": escape(message)}]
+        for event in service.ask_stream(message, previous, filters, int(k)):
+            if isinstance(event, str):
+                partial = {"role": "assistant", "content": markdown_escape(event) + " …"}
+                yield "", [*asked, partial], previous, gr.update()
+                continue
+            yield (
+                "",
+                [*asked, {"role": "assistant", "content": answer_markdown(event)}],
+                [*previous, event.standalone_question or message],
+                sources_panel(event, service),
+            )
 
     def retry(chat, previous, outlets, since, until, k):
         if not chat or not previous:
-            return chat, previous, gr.update()
+            yield chat, previous, gr.update()
+            return
         last_question = html.unescape(
             next(m["content"] for m in reversed(chat) if m["role"] == "user")
         )
-        _, new_chat, new_previous, panel = respond(
+        for _, new_chat, new_previous, panel in respond(
             last_question, chat[:-2], previous[:-1], outlets, since, until, k
-        )
-        return new_chat, new_previous, panel
+        ):
+            yield new_chat, new_previous, panel
 
     def add_files(files):
         if not files:

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from assistant.answer.check import shown_citation_support
 from assistant.evaluate.dataset import Question
 from assistant.evaluate.metrics import (
     answer_recall,
@@ -19,7 +20,7 @@ from assistant.evaluate.metrics import (
 )
 from assistant.evaluate.retrieval import article_ranking
 from assistant.pipeline import Assistant
-from assistant.types import canonical_url
+from assistant.types import Answer, canonical_url
 
 RANK_DEPTH = 10
 
@@ -30,6 +31,26 @@ def gold_article_ids(question: Question, url_to_id: dict[str, str]) -> list[str]
     for ref in question.articles:
         ids.append(url_to_id.get(canonical_url(ref), ref) if "://" in ref else ref)
     return ids
+
+
+def citation_support(assistant: Assistant, answer: Answer) -> list[bool]:
+    """For each citation marker shown in an LLM answer: does it name a sentence of the
+    retrieved passages, verbatim, that supports the answer sentence carrying it?"""
+    passages = assistant.retrieve(answer.question)
+    retrieved = {
+        (p.article.id, i)
+        for p in passages
+        for i in range(p.chunk.sentence_start, p.chunk.sentence_end)
+    }
+    cited, context = {}, {}
+    for c in answer.citations:
+        sentences = assistant.search.sentences(c.article_id)
+        verbatim = c.sentence_index < len(sentences) and sentences[c.sentence_index].text == c.text
+        if (c.article_id, c.sentence_index) in retrieved and verbatim:
+            cited[c.n] = c.text
+            context[c.n] = " ".join(x for x in (c.outlet, c.title) if x)
+    embed = assistant.search.embedder.embed
+    return shown_citation_support(answer.text, cited, embed, context)
 
 
 def evaluate_question(
@@ -57,6 +78,7 @@ def evaluate_question(
         citation_supported(c.text, c.article_id, question.evidence, gold) for c in answer.citations
     ]
     recall = answer_recall(question.answers, answer.text)
+    support = citation_support(assistant, answer) if answer.answerer == "llm" else []
     return {
         "id": question.id,
         "question": question.question,
@@ -74,6 +96,10 @@ def evaluate_question(
             None if answer.refused or not supported else sum(supported) / len(supported)
         ),
         "latency_ms": round(latency, 1),
+        "answerer": answer.answerer,
+        "unsupported_dropped": len(answer.unsupported),
+        "llm_citations_checked": len(support),
+        "llm_citations_supported": sum(support),
     }
 
 
@@ -99,7 +125,9 @@ def summarize(records: Sequence[dict[str, Any]], k: int) -> dict[str, float | No
     ranked = [r["article_rank"] for r in answerable if r["gold_articles"]]
     evidence_ranks = [r["evidence_rank"] for r in answerable if r["has_evidence"]]
     latencies = [r["latency_ms"] for r in records]
-    return {
+    llm = [r for r in records if r.get("answerer", "extractive") != "extractive"]
+    checked = sum(r["llm_citations_checked"] for r in llm)
+    summary: dict[str, float | None] = {
         "questions": len(records),
         "hits@1": hits_at(ranked, 1) if ranked else None,
         "hits@5": hits_at(ranked, 5) if ranked else None,
@@ -117,3 +145,17 @@ def summarize(records: Sequence[dict[str, Any]], k: int) -> dict[str, float | No
         "latency_p50_ms": percentile(latencies, 0.5),
         "latency_p95_ms": percentile(latencies, 0.95),
     }
+    if llm:
+        summary.update(
+            {
+                # answers the LLM wrote that kept at least one supported sentence
+                "llm_answer_share": sum(r["answerer"] == "llm" for r in llm) / len(llm),
+                "llm_fallback_share": sum(r["answerer"] == "llm-fallback" for r in llm) / len(llm),
+                "llm_sentences_dropped": float(sum(r["unsupported_dropped"] for r in llm)),
+                "llm_citations_shown": float(checked),
+                "llm_citation_support": (
+                    sum(r["llm_citations_supported"] for r in llm) / checked if checked else None
+                ),
+            }
+        )
+    return summary

@@ -88,7 +88,17 @@ def test_a_refusal_says_so_and_lists_the_closest_sources(sample_assistant):
 
 def test_answer_json_has_the_documented_shape(sample_assistant):
     data = sample_assistant.ask("When did Chandrayaan-3 land on the Moon?").as_json()
-    assert set(data) == {"question", "answer", "refused", "citations", "conflicts", "timings_ms"}
+    assert set(data) == {
+        "question",
+        "answer",
+        "refused",
+        "citations",
+        "conflicts",
+        "timings_ms",
+        "answerer",
+        "note",
+        "unsupported",
+    }
     assert set(data["citations"][0]) >= {
         "n", "article_id", "sentence_index", "text", "title", "outlet", "published", "url", "score",
     }  # fmt: skip
