@@ -119,6 +119,13 @@ def _source_name(citation: Citation) -> str:
     return citation.outlet or citation.title
 
 
+def differ_line(conflict: Conflict, citations: Sequence[Citation]) -> str:
+    """ "**Sources differ:** Outlet A: 1,500 [1]; Outlet B: 10,000 [2]." for a conflict."""
+    by_n = {c.n: c for c in citations}
+    summary = "; ".join(f"{_source_name(by_n[n])}: {value} [{n}]" for value, n in conflict.values)
+    return f"**Sources differ:** {summary}."
+
+
 def choose(
     scored: Sequence[ScoredSentence], cues: QuestionCues, question: str
 ) -> tuple[list[ScoredSentence], Conflict | None]:
@@ -196,9 +203,5 @@ def decide(
     citations = tuple(_citation(i + 1, item) for i, item in enumerate(chosen))
     body = " ".join(f"{quoted(c.text)} [{c.n}]" for c in citations)
     if conflict:
-        by_n = {c.n: c for c in citations}
-        summary = "; ".join(
-            f"{_source_name(by_n[n])}: {value} [{n}]" for value, n in conflict.values
-        )
-        body = f"**Sources differ:** {summary}.\n\n{body}"
+        body = f"{differ_line(conflict, citations)}\n\n{body}"
     return Answer(question, body, citations, conflicts=(conflict,) if conflict else ())

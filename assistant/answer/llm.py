@@ -23,10 +23,10 @@ from assistant.answer.check import (
     check_sentences,
     markers,
 )
-from assistant.answer.extractive import ScoredSentence, _citation, refusal
+from assistant.answer.extractive import ScoredSentence, _citation, differ_line, refusal
 from assistant.answer.prompts import NO_ANSWER, Prompt, load_prompt, numbered_sources
 from assistant.errors import ConfigError
-from assistant.types import Answer
+from assistant.types import Answer, Citation, Conflict
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,8 +76,39 @@ def compose(
             renumber.setdefault(n, len(renumber) + 1)
     text = " ".join(f"{c.text} " + "".join(f"[{renumber[n]}]" for n in c.cited) for c in kept)
     citations = tuple(_citation(new, sources[old - 1]) for old, new in renumber.items())
+    citations, conflicts = carry_conflicts(citations, extractive)
+    if conflicts:
+        text = "\n\n".join([*(differ_line(c, citations) for c in conflicts), text])
     note = DROPPED_NOTE.format(n=len(dropped)) if dropped else None
-    return Answer(question, text, citations, answerer="llm", note=note, unsupported=dropped)
+    return Answer(
+        question, text, citations, conflicts=conflicts, answerer="llm", note=note,
+        unsupported=dropped,
+    )  # fmt: skip
+
+
+def carry_conflicts(
+    citations: tuple[Citation, ...], extractive: Answer
+) -> tuple[tuple[Citation, ...], tuple[Conflict, ...]]:
+    """The figures the extractive answerer found in disagreement, renumbered onto the LLM
+    answer's citations (a source the model did not cite is added), so a generated answer
+    still shows both sides."""
+    if not extractive.conflicts:
+        return citations, ()
+    shown = {(c.article_id, c.sentence_index): c for c in citations}
+    extracted = {c.n: c for c in extractive.citations}
+    added = list(citations)
+    conflicts = []
+    for conflict in extractive.conflicts:
+        values = []
+        for value, n in conflict.values:
+            source = extracted[n]
+            key = (source.article_id, source.sentence_index)
+            if key not in shown:
+                shown[key] = replace(source, n=len(added) + 1)
+                added.append(shown[key])
+            values.append((value, shown[key].n))
+        conflicts.append(Conflict(conflict.kind, tuple(values)))
+    return tuple(added), tuple(conflicts)
 
 
 class LLMAnswerer:

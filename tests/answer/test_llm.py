@@ -174,6 +174,28 @@ def test_supported_sentences_are_kept_renumbered_and_invented_markers_removed(
     assert_citations_are_retrieved_and_marked(assistant, answer)
 
 
+def test_a_generated_answer_citing_one_figure_still_shows_the_source_that_differs(
+    sample_assistant, embedder
+):
+    question = "How many North Korean troops have been sent to Russia?"
+    sources = numbered_sources(sample_assistant, question)
+    n = next(i for i, text in enumerate(sources, 1) if "10,000" in text)
+    reply = f"{sources[n - 1]} [{n}]"
+    assistant = Assistant(sample_assistant.search, llm=answerer(ScriptedModel(reply), embedder))
+    answer = assistant.ask(question)
+    assert answer.answerer == "llm"
+    assert len(answer.conflicts) == 1
+    values = dict(answer.conflicts[0].values)
+    assert {"about 1,500", "10,000"} <= set(values)
+    cited = {c.n: c.outlet for c in answer.citations}
+    assert {cited[values["about 1,500"]], cited[values["10,000"]]} == {
+        "Han River Daily",
+        "Northgate Chronicle",
+    }
+    assert answer.text.startswith("**Sources differ:**")
+    assert_citations_are_retrieved_and_marked(assistant, answer)
+
+
 def test_an_unreachable_endpoint_gives_the_extracted_answer_with_a_note(sample_assistant, embedder):
     dead = OpenAILikeModel(f"http://127.0.0.1:{free_port()}/v1", "none", timeout_s=5)
     assistant = Assistant(sample_assistant.search, llm=answerer(dead, embedder))
