@@ -119,11 +119,14 @@ def _source_name(citation: Citation) -> str:
     return citation.outlet or citation.title
 
 
+DIFFER_PREFIX = "**Sources differ:**"
+
+
 def differ_line(conflict: Conflict, citations: Sequence[Citation]) -> str:
     """ "**Sources differ:** Outlet A: 1,500 [1]; Outlet B: 10,000 [2]." for a conflict."""
     by_n = {c.n: c for c in citations}
     summary = "; ".join(f"{_source_name(by_n[n])}: {value} [{n}]" for value, n in conflict.values)
-    return f"**Sources differ:** {summary}."
+    return f"{DIFFER_PREFIX} {summary}."
 
 
 def choose(

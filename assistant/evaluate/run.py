@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from assistant.answer.check import shown_citation_support
+from assistant.answer.extractive import DIFFER_PREFIX
 from assistant.evaluate.dataset import Question
 from assistant.evaluate.metrics import (
     answer_recall,
@@ -49,8 +50,18 @@ def citation_support(assistant: Assistant, answer: Answer) -> list[bool]:
         if (c.article_id, c.sentence_index) in retrieved and verbatim:
             cited[c.n] = c.text
             context[c.n] = " ".join(x for x in (c.outlet, c.title) if x)
+    # the "Sources differ" line is ours, not the model's: each figure in it must be in the
+    # sentence it cites; the model's sentences go through the support rule
+    written = "\n\n".join(
+        part for part in answer.text.split("\n\n") if not part.startswith(DIFFER_PREFIX)
+    )
+    figures = [
+        n in cited and normalize_answer(value) in normalize_answer(cited[n])
+        for conflict in answer.conflicts
+        for value, n in conflict.values
+    ]
     embed = assistant.search.embedder.embed
-    return shown_citation_support(answer.text, cited, embed, context)
+    return figures + shown_citation_support(written, cited, embed, context)
 
 
 def evaluate_question(

@@ -15,6 +15,7 @@ from assistant.answer.check import answer_sentences
 from assistant.answer.llm import FALLBACK_NOTE, LLMAnswerer, clean_condensed
 from assistant.answer.llm_server import ScriptedModel
 from assistant.answer.prompts import load_prompt
+from assistant.evaluate.run import citation_support
 from assistant.pipeline import Assistant
 from assistant.retrieve.search import HybridSearch
 from assistant.types import Answer
@@ -194,6 +195,8 @@ def test_a_generated_answer_citing_one_figure_still_shows_the_source_that_differ
     }
     assert answer.text.startswith("**Sources differ:**")
     assert_citations_are_retrieved_and_marked(assistant, answer)
+    support = citation_support(assistant, answer)  # the eval's re-check: 2 figures + 1 marker
+    assert len(support) == 3 and all(support)
 
 
 def test_an_unreachable_endpoint_gives_the_extracted_answer_with_a_note(sample_assistant, embedder):
