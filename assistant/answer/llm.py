@@ -26,6 +26,7 @@ from assistant.answer.check import (
 from assistant.answer.extractive import ScoredSentence, _citation, differ_line, refusal
 from assistant.answer.prompts import NO_ANSWER, Prompt, load_prompt, numbered_sources
 from assistant.errors import ConfigError
+from assistant.text import contains_term, terms
 from assistant.types import Answer, Citation, Conflict
 
 if TYPE_CHECKING:
@@ -213,14 +214,23 @@ class LLMAnswerer:
             reply = self.generate(messages, None)
         except LLMUnavailableError:
             return None
-        return clean_condensed(reply)
+        rewritten = clean_condensed(reply)
+        return rewritten if rewritten and keeps_the_follow_up(rewritten, question) else None
+
+
+def keeps_the_follow_up(rewritten: str, question: str) -> bool:
+    """The rewrite keeps every content word of the follow-up (in some form). A model that
+    answers instead, or repeats an earlier question, loses them (SmolLM2-135M turns "And
+    which countries applied?" into the earlier "Who is joining BRICS?")."""
+    vocabulary = terms(rewritten)
+    return all(contains_term(term, vocabulary) for term in terms(question))
 
 
 def clean_condensed(reply: str) -> str | None:
     """The first line of a condense reply, unquoted; None when empty or rambling."""
     line = next((ln for ln in reply.strip().splitlines() if ln.strip()), "")
     line = re.sub(r"^(?:standalone question|question)\s*:\s*", "", line.strip(), flags=re.I)
-    line = line.strip().strip("\"'“”").strip()
+    line = line.strip().lstrip("-*• ").strip("\"'“”").strip()
     if not line or len(line.split()) > _MAX_CONDENSED_WORDS:
         return None
     return line

@@ -12,7 +12,7 @@ import pytest
 
 from assistant.answer.backends import LocalModel, OpenAILikeModel, local_extra_missing
 from assistant.answer.check import answer_sentences
-from assistant.answer.llm import FALLBACK_NOTE, LLMAnswerer, clean_condensed
+from assistant.answer.llm import FALLBACK_NOTE, LLMAnswerer, clean_condensed, keeps_the_follow_up
 from assistant.answer.llm_server import ScriptedModel
 from assistant.answer.prompts import load_prompt
 from assistant.evaluate.run import citation_support
@@ -208,11 +208,49 @@ def test_an_unreachable_endpoint_gives_the_extracted_answer_with_a_note(sample_a
     assert "Iran" in answer.text
 
 
+def test_a_follow_up_is_condensed_by_the_llm_when_one_is_configured(sample_assistant, embedder):
+    from assistant.chat.session import ChatService, condense
+
+    previous = ["Who is joining BRICS?"]
+    follow_up = "And which countries applied?"
+    rewritten = "Which countries applied to join BRICS?"
+    llm = answerer(ScriptedModel(f'Standalone question: "{rewritten}"'), embedder)
+    service = ChatService(Assistant(sample_assistant.search, llm=llm))
+    answer = service.ask(follow_up, previous)
+    assert answer.question == follow_up and answer.standalone_question == rewritten
+    rambling = answerer(ScriptedModel("word " * 60), embedder)
+    service = ChatService(Assistant(sample_assistant.search, llm=rambling))
+    assert service.standalone(follow_up, previous) == condense(follow_up, previous)
+    without_llm = ChatService(sample_assistant)
+    assert without_llm.standalone(follow_up, previous) == condense(follow_up, previous)
+
+
+@needs_local
+def test_the_local_model_condenses_a_follow_up_into_one_short_question(
+    local_model, sample_assistant, embedder
+):
+    from assistant.chat.session import ChatService
+
+    service = ChatService(Assistant(sample_assistant.search, llm=answerer(local_model, embedder)))
+    standalone = service.standalone("And which countries applied?", ["Who is joining BRICS?"])
+    assert standalone.strip() and "\n" not in standalone and len(standalone.split()) <= 40
+    assert keeps_the_follow_up(standalone, "And which countries applied?")
+
+
+def test_a_rewrite_that_drops_the_follow_ups_words_is_not_used():
+    follow_up = "And which countries applied?"
+    assert keeps_the_follow_up("Which countries applied to join BRICS?", follow_up)
+    assert keeps_the_follow_up("Which countries have applied to BRICS so far?", follow_up)
+    assert not keeps_the_follow_up("Who is joining BRICS?", follow_up)
+    assert not keeps_the_follow_up("Turkey, Azerbaijan and Malaysia.", follow_up)
+
+
 def test_the_condensed_follow_up_is_the_models_first_line_or_nothing():
     assert clean_condensed('Standalone question: "Which countries applied to join BRICS?"\nok') == (
         "Which countries applied to join BRICS?"
     )
     assert clean_condensed("   ") is None
+    assert clean_condensed("- Who is joining BRICS?") == "Who is joining BRICS?"
     assert clean_condensed("word " * 60) is None
 
 
