@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -243,6 +244,24 @@ def test_a_rewrite_that_drops_the_follow_ups_words_is_not_used():
     assert keeps_the_follow_up("Which countries have applied to BRICS so far?", follow_up)
     assert not keeps_the_follow_up("Who is joining BRICS?", follow_up)
     assert not keeps_the_follow_up("Turkey, Azerbaijan and Malaysia.", follow_up)
+
+
+def test_the_chat_service_streams_the_generated_text_then_gives_the_checked_answer(
+    sample_assistant, embedder
+):
+    from assistant.chat.session import ChatService
+
+    service = ChatService(
+        Assistant(sample_assistant.search, llm=answerer(ScriptedModel(WRONG), embedder))
+    )
+    events = list(service.ask_stream("Who is joining BRICS?"))
+    texts, final = events[:-1], events[-1]
+    assert all(isinstance(t, str) for t in texts) and texts[-1] == WRONG
+    assert len(texts) == len(WRONG.split(" "))  # one event a word, each the text so far
+    assert all(later.startswith(earlier) for earlier, later in pairwise(texts))
+    assert isinstance(final, Answer) and final.answerer == "llm-fallback"
+    plain = list(ChatService(sample_assistant).ask_stream("Who is joining BRICS?"))
+    assert len(plain) == 1 and plain[0].answerer == "extractive"  # no LLM: just the answer
 
 
 def test_the_condensed_follow_up_is_the_models_first_line_or_nothing():
