@@ -22,6 +22,12 @@ offline.enforce()
 from assistant.index.embeddings import Embedder  # noqa: E402
 from assistant.settings import Settings, load_settings  # noqa: E402
 
+# the documented keys of `newsqa ask --json` (README)
+ANSWER_JSON_KEYS = frozenset(
+    ("question", "answer", "refused", "citations", "conflicts", "timings_ms", "answerer", "note",
+     "unsupported")
+)  # fmt: skip
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_ARTICLES = REPO / "data" / "articles"
 BIN = Path(sys.executable).parent

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_article
+from tests.conftest import ANSWER_JSON_KEYS, write_article
 
 
 def newsqa(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -174,17 +174,7 @@ def test_ask_prints_a_cited_answer_and_json_in_the_api_shape(small_corpus):
         "ask", "What rate did the central bank keep?", "--json", "--outlet", "Money Daily"
     )
     data = json.loads(as_json.stdout)
-    assert set(data) == {
-        "question",
-        "answer",
-        "refused",
-        "citations",
-        "conflicts",
-        "timings_ms",
-        "answerer",
-        "note",
-        "unsupported",
-    }
+    assert set(data) == ANSWER_JSON_KEYS
     assert data["citations"] and {c["outlet"] for c in data["citations"]} == {"Money Daily"}
     bad = newsqa("ask", "anything", "--since", "last tuesday-ish")
     assert bad.returncode == 2 and "newsqa: error: --since" in bad.stderr
