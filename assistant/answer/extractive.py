@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer.conflicts import Claim, figure_conflict
-from assistant.answer.cues import QuestionCues, new_things, question_cues
+from assistant.answer.cues import QuestionCues, new_things
 from assistant.text import contains_term, coverage, quoted, terms
 from assistant.types import Answer, Article, Carrier, Citation, Conflict, Sentence
 
@@ -174,19 +174,6 @@ def refusal(question: str, scored: Sequence[ScoredSentence], note: str) -> Answe
         markers = ", ".join(f"[{c.n}]" for c in citations)
         text += f" The closest sources are {markers}."
     return Answer(question, text, citations, refused=True)
-
-
-def extractive_answer(
-    question: str,
-    passages: Sequence[Passage],
-    source: SentenceSource,
-    query_vector: np.ndarray,
-) -> Answer:
-    """Answer from the passages with verbatim, cited sentences, or refuse."""
-    cues = question_cues(question)
-    return decide(
-        question, cues, score_sentences(question, cues, passages, source, query_vector), source
-    )
 
 
 def decide(
