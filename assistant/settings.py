@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigError
@@ -129,22 +136,15 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
 
-    @field_validator("chroma_url")
+    @field_validator("chroma_url", "llm_url")
     @classmethod
-    def _check_chroma_url(cls, value: str | None) -> str | None:
+    def _check_http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value in (None, ""):
             return None
         if not value.startswith(("http://", "https://")):
-            raise ValueError(f"chroma_url must start with http:// or https://, got {value!r}")
-        return value.rstrip("/")
-
-    @field_validator("llm_url")
-    @classmethod
-    def _check_llm_url(cls, value: str | None) -> str | None:
-        if value in (None, ""):
-            return None
-        if not value.startswith(("http://", "https://")):
-            raise ValueError(f"llm_url must start with http:// or https://, got {value!r}")
+            raise ValueError(
+                f"{info.field_name} must start with http:// or https://, got {value!r}"
+            )
         return value.rstrip("/")
 
     @model_validator(mode="after")

@@ -20,7 +20,7 @@ import numpy as np
 
 from assistant.text import STOPWORDS, same_word, words
 
-# Measured on 176 labelled (answer sentence, source) pairs built from the bundled question
+# Measured on 183 labelled (answer sentence, source) pairs built from the bundled question
 # set (docs/llm.md): supported paraphrases and verbatim sentences vs. the same sentences
 # with a number or a name swapped or cited to the wrong source.
 SUPPORT_THRESHOLD = 0.55

@@ -55,9 +55,8 @@ def parse_prompt(name: str, text: str, source: str = "") -> Prompt:
     where = source or name
     if "user" not in parts:
         raise ConfigError(f"prompt {where}: no [user] part")
-    whole = text
     for placeholder in REQUIRED.get(name, ()):
-        if "{" + placeholder + "}" not in whole:
+        if "{" + placeholder + "}" not in text:
             raise ConfigError(f"prompt {where}: missing placeholder {{{placeholder}}}")
     return Prompt(name, parts.get("system", ""), parts["user"])
 
