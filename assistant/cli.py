@@ -440,12 +440,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-ANSWERER_ARGS = ("--answerer",)
-ANSWERER_KWARGS: dict[str, Any] = {
-    "choices": ["extractive", "llm"],
-    "help": "extractive: quote the sources; llm: the configured language model writes the "
-    "answer and its citations are checked (default NEWSQA_ANSWERER or extractive)",
-}
+def add_answerer_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--answerer",
+        choices=["extractive", "llm"],
+        help="extractive: quote the sources; llm: the configured language model writes the "
+        "answer and its citations are checked (default NEWSQA_ANSWERER or extractive)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -510,7 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="prefer newer articles (score halves every DAYS)",
     )
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
-    ask.add_argument(*ANSWERER_ARGS, **ANSWERER_KWARGS)
+    add_answerer_flag(ask)
     ask.set_defaults(func=cmd_ask)
 
     ev = sub.add_parser(
@@ -540,7 +541,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", default="eval-report", help="folder for report.md/json, chart.png")
     ev.add_argument("--compare", nargs=2, metavar=("A", "B"), help="difference of two report.json")
     ev.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
-    ev.add_argument(*ANSWERER_ARGS, **ANSWERER_KWARGS)
+    add_answerer_flag(ev)
     ev.set_defaults(func=cmd_eval)
 
     serve = sub.add_parser("serve", parents=[common], help="start the browser chat")
