@@ -5,14 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.answer.cues import question_cues
-from assistant.answer.extractive import decide, score_sentences
+from assistant.answer.extractive import ScoredSentence, decide, long_date, score_sentences
 from assistant.index.embeddings import Embedder
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import HybridSearch, Mode, Passage
+from assistant.retrieve.timescope import TimeScope, as_of_time, time_scope
 from assistant.settings import Settings
 from assistant.types import Answer
 
@@ -20,6 +22,24 @@ if TYPE_CHECKING:
     from assistant.answer.llm import LLMAnswerer
 
 AnswererName = Literal["extractive", "llm"]
+AsOf = str | date | datetime | None
+
+
+def scoped_filters(filters: Filters | None, scope: TimeScope, half_life: float) -> Filters:
+    """The caller's filters narrowed to the question's as-of time and time window, with a
+    preference for newer news when the question asks for the current state of things."""
+    base = filters or Filters()
+    since, until = base.since, base.until
+    if scope.since is not None:
+        since = max(since, scope.since) if since else scope.since
+    if scope.until is not None:
+        until = min(until, scope.until) if until else scope.until
+    recency = base.recency_half_life_days
+    if scope.wants_current and recency is None:
+        recency = half_life
+    return replace(
+        base, since=since, until=until, as_of=scope.as_of, recency_half_life_days=recency
+    )
 
 
 class Assistant:
@@ -57,9 +77,25 @@ class Assistant:
         return cls(search, k=k, mode=mode, llm=llm_answerer(settings, search, answerer))
 
     def retrieve(
-        self, question: str, k: int | None = None, filters: Filters | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        as_of: AsOf = None,
     ) -> list[Passage]:
-        return self.search.search(question, k or self.k, filters, mode=self.mode)
+        """The passages that best match `question`, read as of `as_of` (default: the filters'
+        as_of, else now): nothing published after it, and the question's time words applied."""
+        scope = time_scope(question, self._as_of(as_of, filters))
+        scoped = scoped_filters(filters, scope, self._settings_time().recent_half_life_days)
+        return self.search.search(question, k or self.k, scoped, mode=self.mode)
+
+    def _as_of(self, as_of: AsOf, filters: Filters | None) -> datetime:
+        if as_of is None and filters is not None and filters.as_of is not None:
+            return filters.as_of
+        return as_of_time(as_of)
+
+    def _settings_time(self) -> Any:
+        return self.search.index.settings.time
 
     def ask(
         self,
@@ -67,21 +103,46 @@ class Assistant:
         k: int | None = None,
         filters: Filters | None = None,
         on_token: Callable[[str], None] | None = None,
+        as_of: AsOf = None,
     ) -> Answer:
         """An answer made of cited source sentences, or a refusal naming the closest sources.
+
+        The question is asked as of `as_of` (default: the filters' as_of, else now): nothing
+        published after it is cited, its time words ("this week", "latest") narrow or weigh
+        the sources, and the newest source that answers leads.
 
         With an LLM answerer the model writes the answer (its text goes to `on_token` as it
         is generated) and only the sentences their citations support are kept."""
         started = time.perf_counter()
+        scope = time_scope(question, self._as_of(as_of, filters))
+        settings = self._settings_time()
         vector = self.search.embedder.embed([question])[0]
         embedded = time.perf_counter()
-        passages = self.search.search(
-            question, k or self.k, filters, mode=self.mode, query_vector=vector
-        )
-        retrieved = time.perf_counter()
         cues = question_cues(question)
-        scored = score_sentences(question, cues, passages, self.search, vector)
-        answer = decide(question, cues, scored, self.search)
+        scoped = scoped_filters(filters, scope, settings.recent_half_life_days)
+        k = k or self.k
+
+        def answer_with(chosen: Filters) -> tuple[Answer, list[ScoredSentence]]:
+            passages = self.search.search(question, k, chosen, mode=self.mode, query_vector=vector)
+            scored = score_sentences(question, cues, passages, self.search, vector)
+            return decide(question, cues, scored, self.search, as_of=scope.as_of), scored
+
+        answer, scored = answer_with(scoped)
+        notes = []
+        if scope.window and answer.refused:
+            # nothing in the window answers: the nearest articles before it, said so
+            before = replace(scoped, since=filters.since if filters else None, until=scope.since)
+            earlier, earlier_scored = answer_with(before)
+            if not earlier.refused:
+                answer, scored = earlier, earlier_scored
+                notes.append(
+                    f"Nothing in the articles from {scope.label} answers this; "
+                    "the answer comes from the nearest earlier articles."
+                )
+        retrieved = time.perf_counter()
+        stale = stale_note(answer, scope, settings.stale_after_days)
+        if stale:
+            notes.append(stale)
         if self.llm is not None:
             answer = self.llm.answer(question, scored, answer, on_token)
         done = time.perf_counter()
@@ -92,10 +153,29 @@ class Assistant:
             "answer": 1000 * (done - retrieved),
             "total": 1000 * (done - started),
         }
-        return replace(answer, timings_ms=timings)
+        note = " ".join(n for n in (answer.note, *notes) if n) or None
+        return replace(answer, timings_ms=timings, as_of=scope.as_of, note=note)
 
     def close(self) -> None:
         self.search.index.close()
+
+
+def stale_note(answer: Answer, scope: TimeScope, stale_after_days: float) -> str | None:
+    """For a question about the current state of things: how old the newest cited source is,
+    when it is older than `stale_after_days` before the as-of time."""
+    if not scope.wants_current or answer.refused or not answer.citations:
+        return None
+    dated = [c.published for c in answer.citations if c.published is not None]
+    if not dated:
+        return "None of the sources has a date; they may be out of date."
+    newest = max(dated)
+    age = (scope.as_of - newest).days
+    if age <= stale_after_days:
+        return None
+    return (
+        f"The newest source is from {long_date(newest)}, {age} days before "
+        f"{long_date(scope.as_of)}; things may have changed since."
+    )
 
 
 def llm_answerer(

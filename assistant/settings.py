@@ -60,6 +60,28 @@ class IngestSettings(BaseModel):
     )
 
 
+class TimeSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stale_after_days: float = Field(
+        default=30.0,
+        gt=0,
+        description="A 'latest'/'current'/'now' question whose newest source is older than "
+        "this (before the as-of time) gets a note saying how old it is.",
+    )
+    recent_half_life_days: float = Field(
+        default=30.0,
+        gt=0,
+        description="For 'latest'/'current'/'now' questions: newer passages score higher, the "
+        "advantage halving every this many days.",
+    )
+    day_first: bool | None = Field(
+        default=None,
+        description="Read dates such as 03/04/2024 day first (true) or month first (false); "
+        "unset: decided from the article's other dates, else day first.",
+    )
+
+
 class Settings(BaseSettings):
     """Every knob of newsqa. Environment: NEWSQA_<FIELD>, NEWSQA_<GROUP>__<FIELD>."""
 
@@ -135,6 +157,7 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    time: TimeSettings = Field(default_factory=TimeSettings)
 
     @field_validator("chroma_url", "llm_url")
     @classmethod

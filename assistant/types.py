@@ -218,6 +218,8 @@ class Answer:
     answerer: str = "extractive"
     note: str | None = None
     unsupported: tuple[str, ...] = ()  # generated sentences the citation check dropped
+    as_of: datetime | None = None  # the time the question was asked as of
+    earlier: tuple[int, ...] = ()  # citation numbers of older reports giving another value
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -230,4 +232,6 @@ class Answer:
             "answerer": self.answerer,
             "note": self.note,
             "unsupported": list(self.unsupported),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "earlier": list(self.earlier),
         }

@@ -25,7 +25,7 @@ from assistant.settings import Settings, load_settings  # noqa: E402
 # the documented keys of `newsqa ask --json` (README)
 ANSWER_JSON_KEYS = frozenset(
     ("question", "answer", "refused", "citations", "conflicts", "timings_ms", "answerer", "note",
-     "unsupported")
+     "unsupported", "as_of", "earlier")
 )  # fmt: skip
 
 REPO = Path(__file__).resolve().parent.parent

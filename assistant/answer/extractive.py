@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer.conflicts import Claim, figure_conflict
@@ -176,8 +177,17 @@ def refusal(question: str, scored: Sequence[ScoredSentence], note: str) -> Answe
     return Answer(question, text, citations, refused=True)
 
 
+def long_date(moment: datetime) -> str:
+    """ "30 June 2025": how answers write a date."""
+    return f"{moment.day} {moment.strftime('%B %Y')}"
+
+
 def decide(
-    question: str, cues: QuestionCues, scored: Sequence[ScoredSentence], source: SentenceSource
+    question: str,
+    cues: QuestionCues,
+    scored: Sequence[ScoredSentence],
+    source: SentenceSource,
+    as_of: datetime | None = None,
 ) -> Answer:
     """The answer from scored sentences: refuse without support, else cite the best few."""
     if not scored or scored[0].score < MIN_SCORE:

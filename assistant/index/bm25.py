@@ -7,6 +7,10 @@ import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 STATE_FILE = "newsqa-bm25.json"
 
@@ -77,8 +81,11 @@ class ChunkBM25:
         }
         return frequencies, len(self.ids)
 
-    def query(self, text: str, n: int) -> list[tuple[str, float]]:
-        """Up to `n` (chunk id, score) pairs, best first; chunks sharing no word are left out."""
+    def query(
+        self, text: str, n: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
+        """Up to `n` (chunk id, score) pairs, best first; chunks sharing no word are left out,
+        and so are those whose entry in `allowed` (one 0/1 weight per id, in order) is 0."""
         import bm25s
 
         if self._retriever is None or n <= 0:
@@ -87,7 +94,7 @@ class ChunkBM25:
         if not any(tokens.ids[0] if hasattr(tokens, "ids") else tokens[0]):
             return []
         docs, scores = self._retriever.retrieve(  # type: ignore[attr-defined]
-            tokens, k=min(n, len(self.ids)), show_progress=False
+            tokens, k=min(n, len(self.ids)), show_progress=False, weight_mask=allowed
         )
         return [
             (self.ids[int(doc)], float(score))

@@ -1,4 +1,5 @@
-"""Filters on outlet and publication date, and an optional preference for recent news."""
+"""Filters on outlet and publication date, the as-of time, and an optional preference for
+recent news."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ class Filters:
     since: datetime | None = None
     until: datetime | None = None
     recency_half_life_days: float | None = None  # set: newer articles score higher
+    # nothing published after the as-of time is read; undated articles stay usable (they
+    # count as older than any dated one)
+    as_of: datetime | None = None
 
     def chroma_where(self) -> dict[str, Any] | None:
         """The same conditions as a Chroma `where` clause (dates as epoch seconds)."""
@@ -36,6 +40,8 @@ class Filters:
         if self.outlets and metadata.get("outlet") not in self.outlets:
             return False
         ts = metadata.get("published_ts")
+        if self.as_of and ts is not None and ts > self.as_of.timestamp():
+            return False
         if (self.since or self.until) and ts is None:
             return False
         if self.since and ts < self.since.timestamp():

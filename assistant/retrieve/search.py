@@ -71,6 +71,9 @@ class HybridSearch:
         self._sentence_vectors: dict[str, np.ndarray | None] = {}
         self._sentences: dict[str, list[Sentence]] = {}
         self._weights: dict[str, float] = {}
+        self._undated: list[str] = []  # ids of articles without a date
+        self._newest_ts: int | None = None
+        self._bm25_stamps: tuple[object, np.ndarray] | None = None  # (bm25 index, stamps)
 
     @classmethod
     def from_index(
@@ -101,6 +104,9 @@ class HybridSearch:
         frequencies, documents = self.index.bm25.term_weights()
         self._weights = {w: idf(df, documents) for w, df in frequencies.items()}
         self._missing_weight = idf(0, max(documents, 1))
+        self._undated = [a.id for a in self._articles.values() if a.published is None]
+        stamps = [a.published_ts for a in self._articles.values() if a.published_ts is not None]
+        self._newest_ts = max(stamps) if stamps else None
         self._generation = generation
 
     def weight(self, term: str) -> float:
@@ -144,13 +150,15 @@ class HybridSearch:
         if mode in ("hybrid", "dense"):
             assert query_vector is not None
             hits = self.index.vectors.query(
-                query_vector, self.candidates, where=self._store_filters(filters).chroma_where()
+                query_vector, self.candidates, where=self._chroma_where(filters)
             )
             rankings.append(
                 [h.id for h in hits if h.id in self._chunks and self._accepts(h.id, filters)]
             )
         if mode in ("hybrid", "bm25"):
-            hits_bm25 = self.index.bm25.query(question, self.candidates * 3)
+            hits_bm25 = self.index.bm25.query(
+                question, self.candidates * 3, self._bm25_mask(filters)
+            )
             ranked = [
                 cid for cid, _ in hits_bm25 if cid in self._chunks and self._accepts(cid, filters)
             ]
@@ -167,6 +175,48 @@ class HybridSearch:
         if self.collapse_copies:
             passages = self._collapse(passages)
         return passages[:k]
+
+    def _chroma_where(self, filters: Filters) -> dict | None:
+        """The Chroma `where` for `filters`: outlets and date bounds, and for the as-of time
+        "published by then, or undated" (only when some article is newer than it)."""
+        where = self._store_filters(filters).chroma_where()
+        as_of = filters.as_of
+        if as_of is None or self._newest_ts is None or self._newest_ts <= as_of.timestamp():
+            return where
+        clause: dict = {"published_ts": {"$lte": int(as_of.timestamp())}}
+        if self._undated:
+            clause = {"$or": [clause, {"article_id": {"$in": self._undated}}]}
+        return clause if where is None else {"$and": [where, clause]}
+
+    def _bm25_mask(self, filters: Filters) -> np.ndarray | None:
+        """0/1 weights over the keyword index's chunks for the date bounds of `filters`."""
+        import numpy as np
+
+        if filters.as_of is None and filters.since is None and filters.until is None:
+            return None
+        bm25 = self.index.bm25
+        if self._bm25_stamps is None or self._bm25_stamps[0] is not bm25:
+            stamps = np.array(
+                [
+                    self._articles[self._chunks[cid].article_id].published_ts
+                    if cid in self._chunks
+                    else None
+                    for cid in bm25.ids
+                ],
+                dtype=float,
+            )  # None becomes NaN: undated
+            self._bm25_stamps = (bm25, stamps)
+        stamps = self._bm25_stamps[1]
+        undated = np.isnan(stamps)
+        keep = np.ones(len(stamps), dtype=bool)
+        with np.errstate(invalid="ignore"):
+            if filters.as_of is not None:
+                keep &= undated | (stamps <= filters.as_of.timestamp())
+            if filters.since is not None:
+                keep &= stamps >= filters.since.timestamp()
+            if filters.until is not None:
+                keep &= stamps <= filters.until.timestamp()
+        return keep.astype(np.float32)
 
     def _store_filters(self, filters: Filters) -> Filters:
         """Filters for the vector store: an outlet filter also lets through the originals

@@ -1,0 +1,149 @@
+"""The as-of time of a question, and what its time words ("this week", "in March",
+"latest") ask for relative to it: a window of publication dates or a preference for newer
+news (pure; docs/time.md lists every word)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from assistant.errors import ConfigError
+
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+_MONTH = {name: i + 1 for i, name in enumerate(_MONTH_NAMES)}
+_MONTH_RE = "|".join(_MONTH_NAMES)
+_YEAR_RE = r"(?:19|20)\d\d"
+
+# Words that ask for the state of things now: prefer newer sources, and say when the newest
+# source is old. Lower case only: "New York" and "Now This" are names.
+_CURRENT = re.compile(
+    r"\b(?:latest|newest|recent|recently|new|newly|now|current|currently|still|"
+    r"so far|to date|as of now|at the moment|these days|nowadays)\b"
+)
+_CURRENT_AT_START = re.compile(r"^\s*(?:Latest|Recently|Currently|Now|Still)\b")
+
+
+@dataclass(frozen=True)
+class TimeScope:
+    """What a question's time words ask for, relative to its as-of time."""
+
+    as_of: datetime
+    since: datetime | None = None  # window of publication dates, when a word sets one
+    until: datetime | None = None
+    label: str | None = None  # the words that set the window, as written ("this week")
+    wants_current: bool = False  # "latest", "now", "current", "still", "recently", "new"
+
+    @property
+    def window(self) -> bool:
+        return self.since is not None or self.until is not None
+
+
+def as_of_time(value: str | date | datetime | None, *, name: str = "as_of") -> datetime:
+    """The as-of time: now when `value` is None; a bare date means the end of that day (UTC),
+    so everything published on it counts. A value that is not a date raises ConfigError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return datetime.now(UTC)
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return _end_of_day(value)
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return _end_of_day(date.fromisoformat(text))
+        except ValueError:
+            pass
+    else:
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        except ValueError:
+            pass
+    raise ConfigError(
+        f"{name}: cannot read {value!r} as a date (use YYYY-MM-DD or an ISO date and time)"
+    )
+
+
+def _end_of_day(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1, microseconds=-1)
+
+
+def _day_start(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _month_start(year: int, month: int, tz: object) -> datetime:
+    return datetime(year, month, 1, tzinfo=tz)  # type: ignore[arg-type]
+
+
+def _next_month(start: datetime) -> datetime:
+    return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+
+
+def _named_month(month: int, year: int | None, as_of: datetime) -> datetime:
+    """The start of a named month: in `year`, else the latest one not after the as-of time."""
+    if year is None:
+        year = as_of.year if month <= as_of.month else as_of.year - 1
+    return _month_start(year, month, as_of.tzinfo)
+
+
+def time_scope(question: str, as_of: datetime) -> TimeScope:
+    """The window or preference the question's time words set (the first window word wins)."""
+    wants_current = bool(_CURRENT.search(question) or _CURRENT_AT_START.search(question))
+    day = _day_start(as_of)
+    lowered = question.lower()
+
+    def scope(since: datetime | None, until: datetime | None, label: str) -> TimeScope:
+        until = min(until, as_of) if until else as_of
+        return TimeScope(as_of, since, until, label, wants_current)
+
+    relative = re.search(
+        r"\b(today|tonight|yesterday|this week|last week|past week|this month|last month|"
+        r"past month|this year|last year|past year)\b",
+        lowered,
+    )
+    named = re.search(
+        rf"\b(in|since|during) (?:early |late |mid-)?({_MONTH_RE})(?:,? ({_YEAR_RE}))?\b"
+        rf"|\b(in|since|during) ({_YEAR_RE})\b",
+        question,
+    )
+    if relative and (not named or relative.start() < named.start()):
+        word = relative.group(1)
+        month = _month_start(as_of.year, as_of.month, as_of.tzinfo)
+        year = _month_start(as_of.year, 1, as_of.tzinfo)
+        windows = {
+            "today": (day, None),
+            "tonight": (day, None),
+            "yesterday": (day - timedelta(days=1), None),  # yesterday's news runs today too
+            "this week": (day - timedelta(days=7), None),
+            "past week": (day - timedelta(days=7), None),
+            "last week": (day - timedelta(days=14), day - timedelta(days=7)),
+            "this month": (month, None),
+            "past month": (day - timedelta(days=31), None),
+            "last month": (_named_month(12 if as_of.month == 1 else as_of.month - 1,
+                                        None, as_of), month),
+            "this year": (year, None),
+            "past year": (day - timedelta(days=365), None),
+            "last year": (year.replace(year=as_of.year - 1), year),
+        }  # fmt: skip
+        since, until = windows[word]
+        return scope(since, until, word)
+    if named:
+        if named.group(4):  # "in 2023", "since 2021"
+            preposition, year_value = named.group(4), int(named.group(5))
+            start = _month_start(year_value, 1, as_of.tzinfo)
+            end = start.replace(year=year_value + 1)
+        else:
+            preposition = named.group(1)
+            year_given = int(named.group(3)) if named.group(3) else None
+            start = _named_month(_MONTH[named.group(2)], year_given, as_of)
+            end = _next_month(start)
+        label = named.group(0)
+        if start > as_of:
+            return TimeScope(as_of, wants_current=wants_current)
+        return scope(start, None if preposition == "since" else end, label)
+    return TimeScope(as_of, wants_current=wants_current)
