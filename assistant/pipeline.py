@@ -35,7 +35,7 @@ def scoped_filters(filters: Filters | None, scope: TimeScope, half_life: float) 
     if scope.until is not None:
         until = min(until, scope.until) if until else scope.until
     recency = base.recency_half_life_days
-    if scope.wants_current and recency is None:
+    if scope.wants_current and recency is None and half_life > 0:
         recency = half_life
     return replace(
         base, since=since, until=until, as_of=scope.as_of, recency_half_life_days=recency
@@ -130,15 +130,24 @@ class Assistant:
         answer, scored = answer_with(scoped)
         notes = []
         if scope.window and answer.refused:
-            # nothing in the window answers: the nearest articles before it, said so
-            before = replace(scoped, since=filters.since if filters else None, until=scope.since)
-            earlier, earlier_scored = answer_with(before)
-            if not earlier.refused:
-                answer, scored = earlier, earlier_scored
-                notes.append(
-                    f"Nothing in the articles from {scope.label} answers this; "
-                    "the answer comes from the nearest earlier articles."
-                )
+            # nothing in the window answers: the nearest articles before it, else (a named
+            # month or year: "the hottest day in 2024" is often reported later) those after
+            # it, up to the as-of time; the answer says so
+            outer = scoped_filters(
+                filters, replace(scope, since=None, until=None), settings.recent_half_life_days
+            )
+            fallbacks = [("earlier", replace(outer, until=scope.since))]
+            if scope.until is not None and scope.until < scope.as_of:
+                fallbacks.append(("later", replace(outer, since=scope.until)))
+            for which, chosen in fallbacks:
+                retry, retry_scored = answer_with(chosen)
+                if not retry.refused:
+                    answer, scored = retry, retry_scored
+                    notes.append(
+                        f"Nothing in the articles from {scope.label} answers this; "
+                        f"the answer comes from {which} articles."
+                    )
+                    break
         retrieved = time.perf_counter()
         stale = stale_note(answer, scope, settings.stale_after_days)
         if stale:

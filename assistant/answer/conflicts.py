@@ -35,7 +35,7 @@ def figure_value(text: str, question: str) -> str | None:
     return None
 
 
-def _magnitude(value: str) -> float | None:
+def magnitude_of(value: str) -> float | None:
     digits = re.search(r"\d+(?:,\d{3})*(?:\.\d+)?", value)
     if not digits:
         return None
@@ -55,7 +55,7 @@ def figure_conflict(claims: Sequence[Claim], question: str) -> Conflict | None:
         if claim.article_id in seen_articles:
             continue
         value = figure_value(claim.text, question)
-        magnitude = _magnitude(value) if value else None
+        magnitude = magnitude_of(value) if value else None
         if value is None or magnitude is None:
             continue
         seen_articles.add(claim.article_id)

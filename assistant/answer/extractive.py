@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from assistant.answer.conflicts import Claim, figure_conflict
+from assistant.answer.conflicts import Claim, figure_conflict, figure_value, magnitude_of
 from assistant.answer.cues import QuestionCues, new_things
-from assistant.text import contains_term, coverage, quoted, terms
+from assistant.text import contains_term, coverage, quoted, terms, words
 from assistant.types import Answer, Article, Carrier, Citation, Conflict, Sentence
 
 if TYPE_CHECKING:
@@ -33,6 +33,9 @@ MIN_KEY_COVERAGE = 0.60  # share (by rarity) of the question's names the source 
 EXTRA_RATIO = 0.75  # further sentences join the answer when this close to the best
 MAX_SENTENCES = 3
 CONFLICT_RATIO = 0.80  # competing figures are shown when their sentences score this close
+NEWER_RATIO = 0.90  # a newer answering sentence this close to the best one leads instead
+EARLIER_RATIO = 0.70  # an older report with another value is shown when it scores this close
+SAME_TIME_DAYS = 7.0  # sources this close in date that disagree "differ"; else older is earlier
 REQUIRE_KIND = True  # a who/when/how-many question needs a sentence holding such a thing
 
 
@@ -130,21 +133,98 @@ def differ_line(conflict: Conflict, citations: Sequence[Citation]) -> str:
     return f"{DIFFER_PREFIX} {summary}."
 
 
+def _stamp(item: ScoredSentence) -> float:
+    """Publication time for ordering; undated counts as older than any dated source."""
+    published = item.article.published
+    return published.timestamp() if published else float("-inf")
+
+
+def _days_apart(a: ScoredSentence, b: ScoredSentence) -> float:
+    if a.article.published is None or b.article.published is None:
+        return float("inf")
+    return abs((a.article.published - b.article.published).total_seconds()) / 86400
+
+
+def main_value(item: ScoredSentence, cues: QuestionCues, question: str) -> str | None:
+    """The thing of the asked-for kind a sentence gives first ("10,000", "Jane Roe"),
+    normalized, or None when it gives none (or the question asks for no kind)."""
+    if cues.kind == "number":
+        value = figure_value(item.sentence.text, question)
+        magnitude = magnitude_of(value) if value else None
+        return None if magnitude is None else f"{magnitude:g}"
+    if cues.kind == "any":
+        return None
+    found = new_things(item.sentence.text, cues)
+    return " ".join(words(found[0])) if found else None
+
+
+def lead_sentence(scored: Sequence[ScoredSentence], cues: QuestionCues) -> ScoredSentence:
+    """The sentence the answer starts with: of those answering about as well as the best
+    (within NEWER_RATIO, holding a thing of the asked-for kind), the newest."""
+    best = scored[0]
+    answering = [
+        s
+        for s in scored
+        if s.score >= NEWER_RATIO * best.score and (cues.kind == "any" or s.features["kind"])
+    ]
+    if not answering:
+        return best
+    return max(answering, key=lambda s: (_stamp(s), s.score))
+
+
+def earlier_report(
+    scored: Sequence[ScoredSentence], lead: ScoredSentence, cues: QuestionCues, question: str
+) -> ScoredSentence | None:
+    """An older source (more than SAME_TIME_DAYS before the lead) that answers nearly as
+    well but gives another value for the same thing: shown as an earlier report."""
+    lead_value = main_value(lead, cues, question)
+    if lead_value is None:
+        return None
+    for item in scored:
+        if item.score < EARLIER_RATIO * scored[0].score:
+            break
+        if item.article.id == lead.article.id or _stamp(item) >= _stamp(lead):
+            continue
+        if _days_apart(item, lead) <= SAME_TIME_DAYS:
+            continue
+        value = main_value(item, cues, question)
+        if value is not None and value != lead_value:
+            return item
+    return None
+
+
 def choose(
     scored: Sequence[ScoredSentence], cues: QuestionCues, question: str
-) -> tuple[list[ScoredSentence], Conflict | None]:
-    """The answer sentences (best first) and a figure conflict among sources, if any."""
-    best = scored[0]
+) -> tuple[list[ScoredSentence], Conflict | None, ScoredSentence | None]:
+    """The answer sentences (the lead first), a figure conflict among sources of about the
+    same date, and an older report giving another value, if any."""
+    best = lead_sentence(scored, cues)
+    rest = [s for s in scored if s is not best]
+    earlier = earlier_report(scored, best, cues, question)
+    # sources far older than the lead with another value are earlier reports, not rivals
+    lead_value = main_value(best, cues, question)
+    current = [
+        s
+        for s in rest
+        if s is not earlier
+        and (
+            _days_apart(s, best) <= SAME_TIME_DAYS
+            or s.article.id == best.article.id
+            or main_value(s, cues, question) in (None, lead_value)
+        )
+    ]
     chosen = [best]
     conflict = None
     if cues.kind == "number":
         rivals: list[ScoredSentence] = []
-        for item in scored[1:]:
+        for item in current:
             if item.score < CONFLICT_RATIO * best.score or len(rivals) == MAX_SENTENCES - 1:
                 break
-            if item.features["kind"] and item.article.id not in {
-                r.article.id for r in [best, *rivals]
-            }:
+            if (
+                item.features["kind"]
+                and _days_apart(item, best) <= SAME_TIME_DAYS
+                and item.article.id not in {r.article.id for r in [best, *rivals]}
+            ):
                 rivals.append(item)
         candidates = [best, *rivals]
         claims = [Claim(i + 1, s.article.id, s.sentence.text) for i, s in enumerate(candidates)]
@@ -155,11 +235,11 @@ def choose(
             renumber = {n: i + 1 for i, n in enumerate(picked)}
             conflict = Conflict(found.kind, tuple((v, renumber[n]) for v, n in found.values))
     if conflict is None:
-        for item in scored[1:]:
+        for item in current:
             if len(chosen) >= MAX_SENTENCES or item.score < EXTRA_RATIO * best.score:
                 break
             chosen.append(item)
-    return chosen, conflict
+    return chosen, conflict, earlier
 
 
 def refusal(question: str, scored: Sequence[ScoredSentence], note: str) -> Answer:
@@ -197,11 +277,32 @@ def decide(
         source_terms = terms(best.article.title + " " + best.article.text)
         missing = [t for t in cues.key_terms if not contains_term(t, source_terms)]
         return refusal(question, scored, f" (the sources do not mention {', '.join(missing)})")
-    chosen, conflict = choose(scored, cues, question)
+    chosen, conflict, earlier = choose(scored, cues, question)
     if REQUIRE_KIND and not any(item.features["kind"] for item in chosen):
         return refusal(question, scored, f" (no source sentence gives the {cues.kind} asked for)")
-    citations = tuple(_citation(i + 1, item) for i, item in enumerate(chosen))
-    body = " ".join(f"{quoted(c.text)} [{c.n}]" for c in citations)
+    shown = [*chosen, earlier] if earlier else chosen
+    citations = tuple(_citation(i + 1, item) for i, item in enumerate(shown))
+    current = citations[: len(chosen)]
+    body = " ".join(f"{quoted(c.text)} [{c.n}]" for c in current)
+    if earlier:
+        lead, old = current[0], citations[-1]
+        body = f"{_dated_source(lead, 'As of')}: {body}\n\n"
+        body += f"{_dated_source(old, 'Earlier')}: {quoted(old.text)} [{old.n}]"
     if conflict:
         body = f"{differ_line(conflict, citations)}\n\n{body}"
-    return Answer(question, body, citations, conflicts=(conflict,) if conflict else ())
+    return Answer(
+        question,
+        body,
+        citations,
+        conflicts=(conflict,) if conflict else (),
+        earlier=(citations[-1].n,) if earlier else (),
+    )
+
+
+def _dated_source(citation: Citation, lead_in: str) -> str:
+    """ "As of 30 June 2025 (Harbourside Times)", "Earlier (20 January 2025, Coastline ...)"."""
+    name = _source_name(citation)
+    when = long_date(citation.published) if citation.published else "undated"
+    if lead_in == "As of":
+        return f"As of {when} ({name})"
+    return f"{lead_in} ({when}, {name})"
