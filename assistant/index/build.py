@@ -508,6 +508,7 @@ class NewsIndex:
             "copies": self.catalog.copy_count(),
             "revised": self.catalog.revised_count(),
             "partial": self.catalog.partial_count(),
+            "undated": self.catalog.undated_count(),
             "feeds": len(FeedState.load(self.folder).feeds),
             "vectors_stored": self.vectors.count(),
             "outlets": self.catalog.outlets(),
