@@ -91,8 +91,10 @@ def _word(token: str) -> str:
 
 def _is_section(line: str) -> bool:
     """ "Politics", "UK Politics", "News > World": one to three words a part, all known."""
+    if len(line) > MAX_OUTLET_CHARS:
+        return False
     parts = [p for p in _CRUMB.split(line) if p]
-    if not parts or len(line) > MAX_OUTLET_CHARS:
+    if not parts:
         return False
     return all(
         1 <= len(p.split()) <= 3 and all(_word(w) in SECTIONS for w in p.split()) for p in parts
@@ -139,7 +141,11 @@ def classify(line: str, day_first: bool = True) -> HeaderLine | None:
     """What one stripped line under a headline is; None for a line of the article itself."""
     url = _URL.fullmatch(line)
     if url:
-        return HeaderLine("image" if _is_image(url[1]) else "url", url[1])
+        try:
+            image = _is_image(url[1])
+        except ValueError:  # "http://[broken": no URL to keep, so a line of the text
+            return None
+        return HeaderLine("image" if image else "url", url[1])
     dated = read_date_line(line, day_first)
     if dated:
         return HeaderLine("date", line, dates=dated)

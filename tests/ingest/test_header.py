@@ -111,3 +111,8 @@ def test_each_kind_of_header_line_is_told_by_its_shape(line, kind):
 )
 def test_a_sentence_is_no_header_line(line):
     assert classify(line) is None
+
+
+def test_a_broken_url_line_is_no_header_line():
+    assert classify("http://[broken") is None
+    assert read_header("http://[broken\n21/10/2024\n" + STORY).body.startswith("http://[broken")
