@@ -241,7 +241,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
         f"{stats['revised']} revised, {stats['partial']} partial (feed text only)"
     )
     print(f"feeds      {stats['feeds']}")
-    print(f"published  {stats['published_from'] or '-'} .. {stats['published_to'] or '-'}")
+    print(
+        f"published  {stats['published_from'] or '-'} .. {stats['published_to'] or '-'}  "
+        f"({stats['undated']} undated)"
+    )
     print(f"model      {stats['model']} ({stats['dimensions']} dims)")
     print("outlets    " + (", ".join(f"{k} ({v})" for k, v in stats["outlets"].items()) or "-"))
     return 0

@@ -77,8 +77,9 @@ class TimeSettings(BaseModel):
     )
     day_first: bool | None = Field(
         default=None,
-        description="Read dates such as 03/04/2024 day first (true) or month first (false); "
-        "unset: decided from the article's other dates, else day first.",
+        description="Read an ambiguous date such as 03/04/2024 day first (true) or month first "
+        "(false) when the article's other dates do not tell (a day over 12 does); unset: day "
+        "first.",
     )
 
 

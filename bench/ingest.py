@@ -22,6 +22,7 @@ offline.enforce()
 
 from assistant.index.build import NewsIndex, embedding_text  # noqa: E402
 from assistant.index.embeddings import Embedder  # noqa: E402
+from assistant.ingest.loaders import LoadOptions  # noqa: E402
 from assistant.ingest.sources import expand_sources, load_source  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
 from assistant.types import Article  # noqa: E402
@@ -31,7 +32,8 @@ def load_articles(corpus: Path, max_mb: float) -> list[Article]:
     articles = []
     for path in expand_sources([corpus]):
         if isinstance(path, Path):
-            articles += [a for a in load_source(path, max_mb) if isinstance(a, Article)]
+            loaded = load_source(path, LoadOptions(max_mb=max_mb))
+            articles += [a for a in loaded if isinstance(a, Article)]
     return articles
 
 

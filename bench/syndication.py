@@ -18,6 +18,7 @@ from pathlib import Path
 from assistant.evaluate.copies import PairScore, copy_scores, distinct_scores
 from assistant.evaluate.realtimeqa import load_realtimeqa
 from assistant.index.syndication import COPY_THRESHOLD, jaccard, signature, similarities
+from assistant.ingest.loaders import LoadOptions
 from assistant.ingest.sources import expand_sources, load_source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ WIRE_PAIR = ("b01-alaska-hawaiian-deal.md", "b02-alaska-hawaiian-deal-wire.md")
 def bundled() -> dict[str, str]:
     texts = {}
     for path in expand_sources([ROOT / "data" / "articles"]):
-        for article in load_source(path, 20):  # type: ignore[arg-type]
+        for article in load_source(path, LoadOptions(max_mb=20)):  # type: ignore[arg-type]
             texts[path.name] = article.text  # type: ignore[union-attr]
     return texts
 

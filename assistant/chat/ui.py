@@ -158,7 +158,8 @@ def stats_markdown(service: ChatService) -> str:
     return (
         f"**{s['articles']} articles** (+{s['copies']} syndicated copies, {s['partial']} partial), "
         f"{s['chunks']} chunks, {len(s['outlets'])} outlets, {s['feeds']} feeds followed, "
-        f"published {s['published_from'] or '?'} to {s['published_to'] or '?'}; "
+        f"published {s['published_from'] or '?'} to {s['published_to'] or '?'} "
+        f"({s['undated']} undated); "
         f"model {s['model']}; index `{escape(s['index'])}`"
     )
 

@@ -30,6 +30,7 @@ from assistant.index.manifest import Manifest
 from assistant.index.subscriptions import FeedState
 from assistant.index.syndication import SignatureTable, signature
 from assistant.index.vector_store import ChunkVectorStore, collection_name
+from assistant.ingest.loaders import LoadOptions
 from assistant.ingest.sources import expand_sources, load_source
 from assistant.ingest.split import chunk_sentences, split_sentences
 from assistant.ingest.web import FetchPolicy, load_url
@@ -353,6 +354,7 @@ class NewsIndex:
     ) -> Iterable[tuple[int, int, Article | SourceError]]:
         expanded = list(expand_sources(sources))
         policy = FetchPolicy.from_settings(self.settings)
+        options = LoadOptions.from_settings(self.settings)
         for number, item in enumerate(expanded, start=1):
             if isinstance(item, SourceError):
                 yield number, len(expanded), item
@@ -363,7 +365,7 @@ class NewsIndex:
                 except SourceError as exc:
                     yield number, len(expanded), exc
                 continue
-            for result in load_source(item, self.settings.ingest.max_file_mb):
+            for result in load_source(item, options):
                 yield number, len(expanded), result
 
     def ingest_articles(
@@ -506,6 +508,7 @@ class NewsIndex:
             "copies": self.catalog.copy_count(),
             "revised": self.catalog.revised_count(),
             "partial": self.catalog.partial_count(),
+            "undated": self.catalog.undated_count(),
             "feeds": len(FeedState.load(self.folder).feeds),
             "vectors_stored": self.vectors.count(),
             "outlets": self.catalog.outlets(),

@@ -172,6 +172,11 @@ class Catalog:
         row = self._db.execute("SELECT COUNT(*) FROM articles WHERE partial = 1").fetchone()
         return int(row[0])
 
+    def undated_count(self) -> int:
+        """Articles without a publication date (every as-of question reads them)."""
+        row = self._db.execute("SELECT COUNT(*) FROM articles WHERE published_ts IS NULL")
+        return int(row.fetchone()[0])
+
     def revised_count(self) -> int:
         """Articles whose text changed (a correction or update) since they were added."""
         row = self._db.execute("SELECT COUNT(*) FROM articles WHERE revisions > 0").fetchone()

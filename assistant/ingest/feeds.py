@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.errors import SourceError
 from assistant.ingest.clean import clean_text
-from assistant.ingest.dates import parse_published
+from assistant.ingest.dates import date_in_url, parse_published
 from assistant.ingest.web import FetchPolicy, fetch, load_url
 from assistant.types import Article, article_id_for
 
@@ -188,7 +188,7 @@ def entry_article(
     reason = "the entry has no link"
     if entry.link:
         try:
-            article = load_url(entry.link, policy)
+            article = load_url(entry.link, policy, published=published)
         except SourceError as exc:
             reason = exc.reason
         else:
@@ -212,7 +212,7 @@ def entry_article(
         text=text,
         outlet=feed.title,
         url=entry.link,
-        published=published,
+        published=published or date_in_url(entry.link),
         updated=updated if updated != published else None,
         authors=entry.authors,
         source=name,

@@ -5,17 +5,34 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import SourceError
 from assistant.ingest.clean import clean_text
-from assistant.ingest.dates import parse_published
+from assistant.ingest.dates import date_in_name, date_in_url, parse_published
+from assistant.ingest.header import read_header
 from assistant.ingest.read import read_text
+from assistant.settings import Settings
 from assistant.types import Article
 
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How local files are read."""
+
+    max_mb: float = 20.0  # larger files are refused
+    day_first: bool | None = None  # ambiguous numeric dates (03/04/2024); None: day first
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LoadOptions:
+        return cls(max_mb=settings.ingest.max_file_mb, day_first=settings.time.day_first)
+
+
 LoadResult = Article | SourceError
-Loader = Callable[[Path, float], Iterator[LoadResult]]
+Loader = Callable[[Path, LoadOptions], Iterator[LoadResult]]
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -61,11 +78,17 @@ def _as_authors(value: Any) -> list[str]:
 
 
 def article_from_record(
-    record: Mapping[str, Any], source: str, *, text: str | None = None
+    record: Mapping[str, Any],
+    source: str,
+    *,
+    text: str | None = None,
+    published: datetime | None = None,
 ) -> Article:
     """An Article from a mapping of metadata (front matter, a JSON record, HTML metadata).
 
     `text` overrides the record's text field (front matter files carry it outside).
+    The publication date is the record's, else `published` (known from elsewhere: a file
+    name, a feed entry), else the date in the article's URL.
     """
     if not isinstance(record, Mapping):
         raise SourceError(source, f"expected an object, got {type(record).__name__}")
@@ -76,12 +99,13 @@ def article_from_record(
     if not cleaned:
         raise SourceError(source, "article text is empty after cleaning")
     title = _as_str(_first(record, "title")) or cleaned.split("\n", 1)[0][:120]
+    url = _as_str(_first(record, "url"))
     return Article.create(
         title=title,
         text=cleaned,
         outlet=_as_str(_first(record, "outlet")),
-        url=_as_str(_first(record, "url")),
-        published=parse_published(_first(record, "published")),
+        url=url,
+        published=parse_published(_first(record, "published")) or published or date_in_url(url),
         updated=parse_published(_first(record, "updated")),
         authors=_as_authors(_first(record, "authors")),
         source=source,
@@ -94,11 +118,13 @@ def _plain_markdown(text: str) -> str:
     return _MD_EMPHASIS.sub("", text)
 
 
-def load_text_file(path: Path, max_mb: float) -> Iterator[LoadResult]:
-    """.txt or .md: optional YAML front matter; otherwise the first line is the title."""
+def load_text_file(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
+    """.txt or .md: optional YAML front matter; otherwise the first line is the title and
+    the header lines under it (date, outlet, section, URLs, byline) give the metadata.
+    A date in the file name counts when neither gives one."""
     import yaml
 
-    raw = read_text(path, max_mb)
+    raw = read_text(path, options.max_mb)
     meta: dict[str, Any] = {}
     body = raw
     match = _FRONT_MATTER.match(raw.lstrip("\ufeff"))
@@ -121,19 +147,35 @@ def load_text_file(path: Path, max_mb: float) -> Iterator[LoadResult]:
         if first.strip() and rest.strip():
             meta["title"] = first.strip()
             body = rest
-    yield article_from_record(meta, str(path), text=body)
+            if not match:  # front matter says what it says; only plain text has a header
+                header = read_header(body, options.day_first)
+                body = header.body
+                found = {
+                    "published": header.published,
+                    "updated": header.updated,
+                    "outlet": header.outlet,
+                    "url": header.url,
+                    "authors": list(header.authors),
+                }
+                meta.update({key: value for key, value in found.items() if value})
+    yield article_from_record(meta, str(path), text=body, published=date_in_name(path.name))
 
 
-def load_html_file(path: Path, max_mb: float) -> Iterator[LoadResult]:
-    """.html: main text and metadata extracted with trafilatura (menus, banners left out)."""
-    yield article_from_html(read_text(path, max_mb), str(path))
+def load_html_file(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
+    """.html: main text and metadata extracted with trafilatura (menus, banners left out);
+    a date in the file name counts when the page gives none."""
+    html = read_text(path, options.max_mb)
+    yield article_from_html(html, str(path), published=date_in_name(path.name))
 
 
 # Fewer words than this is a menu, a paywall stub or an error page, not an article.
 MIN_HTML_WORDS = 15
 
 
-def article_from_html(html: str, source: str, url: str | None = None) -> Article:
+def article_from_html(
+    html: str, source: str, url: str | None = None, *, published: datetime | None = None
+) -> Article:
+    """The article of an HTML page; `published` stands in when the page has no date."""
     import trafilatura
 
     document = trafilatura.bare_extraction(
@@ -157,19 +199,20 @@ def article_from_html(html: str, source: str, url: str | None = None) -> Article
         "outlet": extracted.get("sitename") or extracted.get("hostname"),
         "authors": extracted.get("author"),
     }
-    return article_from_record(record, source, text=text)
+    return article_from_record(record, source, text=text, published=published)
 
 
 def _is_question_record(record: Any) -> bool:
     return isinstance(record, Mapping) and "question" in record and _first(record, "text") is None
 
 
-def load_json_file(path: Path, max_mb: float) -> Iterator[LoadResult]:
+def load_json_file(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
     """.json (an object, a list, or {"articles": [...]}) or .jsonl (one object a line).
 
-    A bad record gets its own error (file:line) and the file's other records go on.
+    A bad record gets its own error (file:line) and the file's other records go on. The
+    file name's date is not used: one file holds articles of many days.
     """
-    raw = read_text(path, max_mb)
+    raw = read_text(path, options.max_mb)
     if path.suffix.lower() == ".jsonl":
         for number, line in enumerate(raw.splitlines(), start=1):
             if not line.strip():

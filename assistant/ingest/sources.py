@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from assistant.errors import SourceError
-from assistant.ingest.loaders import LOADERS, LoadResult, is_question_set
+from assistant.ingest.loaders import LOADERS, LoadOptions, LoadResult, is_question_set
 from assistant.ingest.web import looks_like_url
 
 
@@ -40,11 +40,11 @@ def expand_sources(names: Iterable[str | Path]) -> Iterator[Path | str | SourceE
             yield path
 
 
-def load_source(path: Path, max_file_mb: float) -> Iterator[LoadResult]:
+def load_source(path: Path, options: LoadOptions) -> Iterator[LoadResult]:
     """Articles (or per-record errors) from one file; a file-level failure is one error."""
     loader = LOADERS[path.suffix.lower()]
     try:
-        yield from loader(path, max_file_mb)
+        yield from loader(path, options)
     except SourceError as exc:
         yield exc
     except (OSError, ValueError) as exc:  # a malformed file the loader did not foresee

@@ -13,6 +13,7 @@ import ipaddress
 import re
 import socket
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from assistant.errors import SourceError
@@ -176,8 +177,9 @@ def _too_large(size: int, policy: FetchPolicy, at_least: bool = False) -> str:
     )
 
 
-def load_url(url: str, policy: FetchPolicy) -> Article:
-    """The article at `url`: fetched, decoded, extracted (canonical URL kept when given)."""
+def load_url(url: str, policy: FetchPolicy, *, published: datetime | None = None) -> Article:
+    """The article at `url`: fetched, decoded, extracted (canonical URL kept when given).
+    `published` (a feed entry's date) stands in when the page has no date."""
     page = fetch(url, policy)
     if page.charset:
         try:
@@ -186,4 +188,4 @@ def load_url(url: str, policy: FetchPolicy) -> Article:
             html = decode_text(page.body, url)
     else:
         html = decode_text(page.body, url)
-    return article_from_html(html, url, url=page.url)
+    return article_from_html(html, url, url=page.url, published=published)

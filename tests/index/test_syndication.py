@@ -12,6 +12,7 @@ from assistant.evaluate.copies import copy_scores, distinct_scores
 from assistant.evaluate.realtimeqa import load_realtimeqa
 from assistant.index.build import NewsIndex
 from assistant.index.syndication import COPY_THRESHOLD, jaccard, signature, similarities
+from assistant.ingest.loaders import LoadOptions
 from assistant.ingest.sources import expand_sources, load_source
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import HybridSearch
@@ -24,7 +25,7 @@ WIRE_COPY = "b02-alaska-hawaiian-deal-wire.md"
 def bundled_texts() -> dict[str, str]:
     texts = {}
     for path in expand_sources([SAMPLE_ARTICLES]):
-        for article in load_source(Path(path), 20):
+        for article in load_source(Path(path), LoadOptions(max_mb=20)):
             texts[Path(path).name] = article.text
     return texts
 

@@ -11,9 +11,10 @@ import pytest
 from assistant.errors import SourceError
 from assistant.index.build import NewsIndex
 from assistant.index.subscriptions import FeedState, poll_feeds
-from assistant.ingest.feeds import html_to_text, parse_feed
+from assistant.ingest.feeds import Feed, FeedEntry, entry_article, html_to_text, parse_feed
 from assistant.ingest.web import FetchPolicy
 from assistant.settings import load_settings
+from tests.conftest import free_port
 from tests.ingest.news_pages import PAGES
 from tests.ingest.news_site import Item, Site, atom, rss091, rss10, rss20, serve_site
 
@@ -109,6 +110,15 @@ def test_feed_entries_are_fetched_and_a_dead_link_falls_back_to_the_entry_text(s
         polls, report = poll_feeds(index, [url], ALLOWED)
         assert polls[0].fetched == 0 and report.failed  # the feed did not change
         assert index.stats()["partial"] == 1
+
+
+def test_an_undated_entry_whose_page_cannot_be_read_takes_the_date_in_its_link():
+    link = f"http://127.0.0.1:{free_port()}/news/2024/10/21/ferry"  # nothing listens there
+    entry = FeedEntry(link, link, "Kell ferry suspended", None, None, (), SUMMARY)
+    feed = Feed("https://x.example/feed", "Coastal Wire", (entry,))
+    article = entry_article(entry, feed, ALLOWED)
+    assert article.partial
+    assert article.published == datetime(2024, 10, 21, tzinfo=UTC)
 
 
 def test_a_feed_is_fetched_conditionally_once_it_gave_an_etag(site, embedder):

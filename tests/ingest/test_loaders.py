@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.errors import SourceError
+from assistant.ingest.loaders import LoadOptions
 from assistant.ingest.sources import expand_sources, load_source
+from assistant.settings import load_settings
 from assistant.types import Article
 
 
 def load_all(path: Path, max_mb: float = 20.0) -> list[Article | SourceError]:
-    return list(load_source(path, max_mb))
+    return list(load_source(path, LoadOptions(max_mb=max_mb)))
 
 
 def only_article(path: Path) -> Article:
@@ -177,3 +179,77 @@ def test_folders_are_walked_recursively_skipping_hidden_files_and_question_sets(
     (tmp_path / "questions.jsonl").write_text('{"id": "q1", "question": "Who?"}\n')
     found = list(expand_sources([tmp_path]))
     assert found == [tmp_path / "b.md", tmp_path / "sub" / "deeper" / "a.txt"]
+
+
+def test_plain_text_header_lines_give_outlet_and_date_and_leave_the_text(tmp_path):
+    path = tmp_path / "harbour.txt"
+    path.write_text(
+        "Storm floods the harbour\nhttps://img.example/flood.jpg\nLe Monde\nInternational\n"
+        "21/10/2024 22h20\n\nSea water flooded the harbour. Homes lost power.\n"
+    )
+    article = only_article(path)
+    assert (article.title, article.outlet) == ("Storm floods the harbour", "Le Monde")
+    assert article.published == datetime(2024, 10, 21, 22, 20, tzinfo=UTC)
+    assert article.text == "Sea water flooded the harbour. Homes lost power."
+
+
+def test_front_matter_files_keep_their_first_lines_as_text(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: Rates held\n---\nReuters\n21/10/2024\nThe bank held rates.\n")
+    article = only_article(path)
+    assert article.outlet is None and article.published is None
+    assert article.text.startswith("Reuters")
+
+
+def test_a_date_in_the_file_name_dates_an_article_that_gives_none(tmp_path):
+    (tmp_path / "2024-10-21-story.txt").write_text("Storm\nPorts closed on Monday.\n")
+    (tmp_path / "20241021_dated.md").write_text(
+        "---\npublished: 2024-10-20\n---\nPorts closed on Sunday.\n"
+    )
+    assert only_article(tmp_path / "2024-10-21-story.txt").published == datetime(
+        2024, 10, 21, tzinfo=UTC
+    )
+    assert only_article(tmp_path / "20241021_dated.md").published == datetime(
+        2024, 10, 20, tzinfo=UTC
+    )  # the front matter's own date wins
+
+
+def test_a_date_in_the_url_dates_a_json_record_that_gives_none(tmp_path):
+    records = [
+        {"title": "A", "text": "Ports closed.", "url": "https://x.example/2024/10/21/ports"},
+        {"title": "B", "text": "Ports opened.", "url": "https://x.example/2024/10/21/open",
+         "published": "2024-10-22T08:00:00Z"},
+    ]  # fmt: skip
+    (tmp_path / "records.json").write_text(json.dumps(records))
+    first, second = load_all(tmp_path / "records.json")
+    assert first.published == datetime(2024, 10, 21, tzinfo=UTC)
+    assert second.published == datetime(2024, 10, 22, 8, tzinfo=UTC)
+
+
+def test_an_html_page_without_a_date_takes_its_file_names(tmp_path):
+    page = NEWS_PAGE.replace(
+        '<meta property="article:published_time" content="2024-02-11T07:30:00+00:00">\n', ""
+    ).replace("Copyright © 2024 Coast Courier. ", "")  # trafilatura reads 2024 as 1 January
+    assert "2024-02-11" not in page
+    (tmp_path / "2024-02-11-harbour.html").write_text(page, encoding="utf-8")
+    article = only_article(tmp_path / "2024-02-11-harbour.html")
+    assert article.published == datetime(2024, 2, 11, tzinfo=UTC)
+
+
+def test_the_day_first_setting_orders_an_ambiguous_header_date(tmp_path, monkeypatch):
+    path = tmp_path / "vote.txt"
+    path.write_text("Vote annulled\n03/04/2024\nThe vote was annulled by the court.\n")
+    assert only_article(path).published == datetime(2024, 4, 3, tzinfo=UTC)
+    monkeypatch.setenv("NEWSQA_TIME__DAY_FIRST", "false")
+    options = LoadOptions.from_settings(load_settings())
+    (article,) = load_source(path, options)
+    assert isinstance(article, Article)
+    assert article.published == datetime(2024, 3, 4, tzinfo=UTC)
+
+
+def test_month_first_dates_elsewhere_in_the_text_order_an_ambiguous_header_date(tmp_path):
+    path = tmp_path / "vote.txt"
+    path.write_text(
+        "Vote annulled\n03/04/2024\nThe court annulled the vote of 10/21/2023 on Monday.\n"
+    )
+    assert only_article(path).published == datetime(2024, 3, 4, tzinfo=UTC)
