@@ -8,6 +8,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from assistant import offline
@@ -273,35 +274,60 @@ def _date(value: str | None, flag: str) -> Any:
     return parsed
 
 
-def format_answer(answer: Any) -> str:
-    """The answer for a terminal: text, the LLM note and dropped sentences, then the
-    numbered sources it cites."""
-    lines = [answer.text, ""]
+def as_of_label(moment: datetime) -> str:
+    """ "21 October 2024" for an as-of given as a date (the end of that day, UTC); the time
+    too when one was given."""
+    from assistant.answer.extractive import long_date
+
+    utc = moment.astimezone(UTC)
+    if (utc.hour, utc.minute, utc.second, utc.microsecond) == (23, 59, 59, 999_999):
+        return long_date(utc)
+    return f"{long_date(moment)}, {moment:%H:%M} {moment.tzname() or 'UTC'}"
+
+
+def _source_lines(c: Any) -> list[str]:
+    when = c.published.date().isoformat() if c.published else "undated"
+    where = " - ".join(x for x in (c.outlet, when, c.url) if x)
+    carriers = ", ".join(
+        " - ".join(x for x in (k.name, k.published and k.published.date().isoformat()) if x)
+        for k in c.also_carried_by
+    )
+    also = f" (also carried by {carriers})" if carriers else ""
+    return [f"[{c.n}] {c.title} - {where}{also}", f'    "{c.text}"']
+
+
+def format_answer(answer: Any, *, show_as_of: bool = False) -> str:
+    """The answer for a terminal: the as-of date (when one was asked for), text, the LLM
+    note and dropped sentences, then the numbered sources it cites, each with its date;
+    older reports that gave another value come last, under their own heading."""
+    lines = [f"As of {as_of_label(answer.as_of)}", ""] if show_as_of and answer.as_of else []
+    lines += [answer.text, ""]
     if answer.note:
         lines += [f"({answer.note})", ""]
     for sentence in answer.unsupported:
         lines.append(f"  unsupported, dropped: {sentence}")
     if answer.unsupported:
         lines.append("")
-    if answer.citations:
+    current = [c for c in answer.citations if c.n not in answer.earlier]
+    earlier = [c for c in answer.citations if c.n in answer.earlier]
+    if current:
         lines.append("Closest sources:" if answer.refused else "Sources:")
-    for c in answer.citations:
-        when = c.published.date().isoformat() if c.published else "undated"
-        where = " - ".join(x for x in (c.outlet, when, c.url) if x)
-        carriers = ", ".join(
-            " - ".join(x for x in (k.name, k.published and k.published.date().isoformat()) if x)
-            for k in c.also_carried_by
-        )
-        also = f" (also carried by {carriers})" if carriers else ""
-        lines.append(f"[{c.n}] {c.title} - {where}{also}")
-        lines.append(f'    "{c.text}"')
+    for c in current:
+        lines += _source_lines(c)
+    if earlier:
+        lines += ["", "Earlier reports:"] if current else ["Earlier reports:"]
+    for c in earlier:
+        lines += _source_lines(c)
     return "\n".join(lines).rstrip()
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.pipeline import Assistant
     from assistant.retrieve.filters import Filters
+    from assistant.retrieve.timescope import as_of_time
 
+    # read before the index and the model load, so a typo fails at once
+    as_of = None if args.as_of is None else as_of_time(args.as_of, name="--as-of")
     filters = Filters(
         outlets=tuple(args.outlet or ()),
         since=_date(args.since, "--since"),
@@ -312,10 +338,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
         args.index, settings=_settings(), k=args.k, answerer=args.answerer
     )
     try:
-        answer = assistant.ask(args.question, filters=filters)
+        answer = assistant.ask(args.question, filters=filters, as_of=as_of)
     finally:
         assistant.close()
-    print(json.dumps(answer.as_json()) if args.json else format_answer(answer))
+    shown = format_answer(answer, show_as_of=as_of is not None)
+    print(json.dumps(answer.as_json()) if args.json else shown)
     return 0
 
 
@@ -507,6 +534,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--outlet", action="append", help="only this outlet (repeatable)")
     ask.add_argument("--since", help="only articles published on or after YYYY-MM-DD")
     ask.add_argument("--until", help="only articles published on or before YYYY-MM-DD")
+    ask.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="answer as of YYYY-MM-DD (the end of that day, UTC) or an ISO date and time: "
+        "nothing published later is read, and 'this week' means the week before it "
+        "(default: now)",
+    )
     ask.add_argument(
         "--recent",
         type=float,

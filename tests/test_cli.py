@@ -10,10 +10,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from assistant.cli import format_answer
+from assistant.types import Answer, Citation
 from tests.conftest import ANSWER_JSON_KEYS, write_article
 
 
@@ -178,6 +181,68 @@ def test_ask_prints_a_cited_answer_and_json_in_the_api_shape(small_corpus):
     assert data["citations"] and {c["outlet"] for c in data["citations"]} == {"Money Daily"}
     bad = newsqa("ask", "anything", "--since", "last tuesday-ish")
     assert bad.returncode == 2 and "newsqa: error: --since" in bad.stderr
+
+
+@pytest.mark.slow
+def test_ask_with_an_unreadable_as_of_prints_one_error_line_naming_it():
+    result = newsqa("ask", "Who is joining BRICS?", "--as-of", "next tuesday-ish")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("newsqa: error: --as-of: cannot read 'next tuesday-ish' as a date")
+
+
+@pytest.mark.slow
+def test_ask_as_of_a_date_cites_nothing_published_after_it(sample_index_dir):
+    # the bundled articles run from 2022-10-28 to 2025-06-05; the BRICS story is told by
+    # Meridian Wire on 2023-12-30 and again by The Atlas Dispatch on 2024-10-24
+    index = ("--index", str(sample_index_dir))
+    before_all = newsqa("ask", "Who is joining BRICS?", *index, "--as-of", "2022-10-01", "--json")
+    assert before_all.returncode == 0, before_all.stderr
+    nothing = json.loads(before_all.stdout)
+    assert nothing["refused"] and nothing["citations"] == []
+
+    between = newsqa("ask", "Who is joining BRICS?", *index, "--as-of", "2024-01-01", "--json")
+    data = json.loads(between.stdout)
+    assert data["as_of"] == "2024-01-01T23:59:59.999999+00:00"
+    assert not data["refused"] and "Iran" in data["answer"]
+    as_of = datetime.fromisoformat(data["as_of"])
+    assert all(datetime.fromisoformat(c["published"]) <= as_of for c in data["citations"])
+
+    text = newsqa("ask", "Who is joining BRICS?", *index, "--as-of", "2024-01-01T12:00:00Z")
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.startswith("As of 1 January 2024, 12:00 UTC\n")
+    assert "Meridian Wire - 2023-12-30" in text.stdout
+    assert "The Atlas Dispatch" not in text.stdout
+
+
+def citation(n: int, outlet: str, published: datetime | None) -> Citation:
+    return Citation(
+        n=n, article_id=f"a{n}", sentence_index=0, text=f"Sentence {n}.", title=f"Story {n}",
+        outlet=outlet, published=published, url=None, score=1.0,
+    )  # fmt: skip
+
+
+def test_the_terminal_answer_shows_its_as_of_date_and_lists_earlier_reports_apart():
+    answer = Answer(
+        question="How many troops?",
+        text="About 10,000 [1], earlier about 1,500 [2].",
+        citations=(
+            citation(1, "Northgate Chronicle", datetime(2024, 10, 17, 16, 5, tzinfo=UTC)),
+            citation(2, "Han River Daily", datetime(2024, 10, 10, tzinfo=UTC)),
+            citation(3, "Undated Weekly", None),
+        ),
+        as_of=datetime(2024, 10, 21, 23, 59, 59, 999_999, tzinfo=UTC),
+        earlier=(2,),
+    )
+    lines = format_answer(answer, show_as_of=True).splitlines()
+    assert lines[0] == "As of 21 October 2024"
+    sources, earlier = lines.index("Sources:"), lines.index("Earlier reports:")
+    assert lines[sources + 1] == "[1] Story 1 - Northgate Chronicle - 2024-10-17"
+    assert lines[sources + 3] == "[3] Story 3 - Undated Weekly - undated"
+    assert earlier > sources + 3
+    assert lines[earlier + 1] == "[2] Story 2 - Han River Daily - 2024-10-10"
+    assert not format_answer(answer).startswith("As of")
 
 
 @pytest.mark.slow

@@ -4,15 +4,42 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, status
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 
 from assistant.chat.session import ChatService
+from assistant.errors import ConfigError
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import Passage
+from assistant.retrieve.timescope import as_of_time
+
+
+def readable_as_of(value: str | None) -> str | None:
+    """`value` unchanged when it reads as an as-of time; else a validation error, which
+    FastAPI answers with a 422 naming the field and our one-line message (a plain ValueError
+    would prefix it with "Value error, ")."""
+    try:
+        as_of_time(value)
+    except ConfigError as exc:
+        # the message goes in as context, not as the template: a brace in the value is text
+        raise PydanticCustomError("as_of", "{message}", {"message": str(exc)}) from None
+    return value
+
+
+# A string in the schema, not a date-time: a bare date is welcome (the end of that day).
+AsOfField = Annotated[
+    str | None,
+    AfterValidator(readable_as_of),
+    Field(
+        description="Answer as of this time: YYYY-MM-DD (the end of that day, UTC) or an ISO "
+        "date and time. Nothing published after it is read; time words in the question count "
+        "back from it. Empty or missing: now. A future date is allowed."
+    ),
+]
 
 
 class FilterBody(BaseModel):
@@ -31,12 +58,14 @@ class AskBody(BaseModel):
     history: list[str] = Field(
         default_factory=list, description="Earlier questions of this chat, oldest first."
     )
+    as_of: AsOfField = None
 
 
 class RetrieveBody(BaseModel):
     question: str = Field(min_length=1, max_length=2000)
     k: int = Field(default=5, ge=1, le=50)
     filters: FilterBody | None = None
+    as_of: AsOfField = None
 
 
 def passage_json(passage: Passage) -> dict[str, Any]:
@@ -82,14 +111,21 @@ def api_router(service: ChatService, credentials: tuple[str, str] | None = None)
     @router.post("/ask", summary="Answer a question with cited source sentences")
     def ask(body: AskBody) -> dict[str, Any]:
         filters = body.filters.to_filters() if body.filters else None
-        answer = service.ask(body.question, body.history, filters, body.k)
+        answer = service.ask(
+            body.question, body.history, filters, body.k, as_of=as_of_time(body.as_of)
+        )
         return {**answer.as_json(), "standalone_question": answer.standalone_question}
 
     @router.post("/retrieve", summary="The passages that best match a question")
     def retrieve(body: RetrieveBody) -> dict[str, Any]:
         filters = body.filters.to_filters() if body.filters else None
-        passages = service.retrieve(body.question, body.k, filters)
-        return {"question": body.question, "passages": [passage_json(p) for p in passages]}
+        as_of = as_of_time(body.as_of)
+        passages = service.retrieve(body.question, body.k, filters, as_of=as_of)
+        return {
+            "question": body.question,
+            "as_of": as_of.isoformat(),
+            "passages": [passage_json(p) for p in passages],
+        }
 
     return router
 

@@ -14,7 +14,7 @@ from assistant.errors import SourceError
 from assistant.index.build import IngestReport
 from assistant.index.subscriptions import FeedPoll, poll_feeds
 from assistant.ingest.web import FetchPolicy, load_url
-from assistant.pipeline import Assistant
+from assistant.pipeline import AsOf, Assistant
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import Passage
 from assistant.types import Answer, Article
@@ -92,11 +92,15 @@ class ChatService:
         filters: Filters | None = None,
         k: int | None = None,
         on_token: Callable[[str], None] | None = None,
+        as_of: AsOf = None,
     ) -> Answer:
-        """Answer `question` in the context of the previous standalone questions."""
+        """Answer `question` in the context of the previous standalone questions, as of
+        `as_of` (default: now)."""
         standalone = self.standalone(question, previous)
         with self.lock:
-            answer = self.assistant.ask(standalone, k=k, filters=filters, on_token=on_token)
+            answer = self.assistant.ask(
+                standalone, k=k, filters=filters, on_token=on_token, as_of=as_of
+            )
         return replace(answer, question=question, standalone_question=standalone)
 
     def add_urls(self, urls: Sequence[str]) -> IngestReport:
@@ -122,6 +126,7 @@ class ChatService:
         previous: Sequence[str] = (),
         filters: Filters | None = None,
         k: int | None = None,
+        as_of: AsOf = None,
     ) -> Iterator[str | Answer]:
         """The generated text so far (str) as the LLM writes it, then the checked Answer.
         Without an LLM: just the Answer. Errors are raised in the caller's thread."""
@@ -130,7 +135,12 @@ class ChatService:
         def work() -> None:
             try:
                 answer = self.ask(
-                    question, previous, filters, k, lambda piece: events.put(("token", piece))
+                    question,
+                    previous,
+                    filters,
+                    k,
+                    lambda piece: events.put(("token", piece)),
+                    as_of=as_of,
                 )
                 events.put(("answer", answer))
             except BaseException as exc:  # re-raised below, in the caller's thread
@@ -152,7 +162,11 @@ class ChatService:
                 raise value
 
     def retrieve(
-        self, question: str, k: int | None = None, filters: Filters | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        as_of: AsOf = None,
     ) -> list[Passage]:
         with self.lock:
-            return self.assistant.retrieve(question, k, filters)
+            return self.assistant.retrieve(question, k, filters, as_of=as_of)

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from assistant.answer.extractive import long_date
 from assistant.chat.session import ChatService
 from assistant.errors import NewsQAError
 from assistant.ingest.dates import parse_published
 from assistant.ingest.web import looks_like_url
 from assistant.retrieve.filters import Filters
+from assistant.retrieve.timescope import as_of_time
 from assistant.types import Answer, Carrier, Citation
 
 EXAMPLES = [
@@ -31,6 +34,7 @@ CSS = """
 .refused { border: 2px solid #6b7280; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
 .standalone { font-size: 0.85em; opacity: 0.8; }
 .note { border: 2px dashed #2563eb; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
+.source.earlier { border-left-style: dashed; opacity: 0.85; }
 """
 
 
@@ -49,9 +53,22 @@ def markdown_escape(text: str) -> str:
     return escaped.replace("*", "\\*").replace("\\*\\*Sources differ:\\*\\*", "**Sources differ:**")
 
 
+def source_dates_markdown(answer: Answer) -> str:
+    """Who said it and when, one line per cited source: "[1] Meridian Wire, 30 December
+    2023". Built from the citations, so the answer text is never parsed."""
+    if not answer.citations:
+        return ""
+    lines = ["Closest sources:" if answer.refused else "Sources:"]
+    for c in answer.citations:
+        when = long_date(c.published) if c.published else "undated"
+        earlier = " (earlier report)" if c.n in answer.earlier else ""
+        lines.append(f"- [{c.n}] {markdown_escape(c.outlet or c.title)}, {when}{earlier}")
+    return "\n".join(lines)
+
+
 def answer_markdown(answer: Answer) -> str:
     """The answer for the chat: its text, then the LLM note and the sentences the citation
-    check dropped, each marked "unsupported"."""
+    check dropped, each marked "unsupported", then the date of each cited source."""
     parts = [markdown_escape(answer.text)]
     if answer.note:
         parts.append(f"_{markdown_escape(answer.note)}_")
@@ -59,6 +76,9 @@ def answer_markdown(answer: Answer) -> str:
         parts.append(
             "\n".join(f"- ~~{markdown_escape(s)}~~ (unsupported)" for s in answer.unsupported)
         )
+    sources = source_dates_markdown(answer)
+    if sources:
+        parts.append(sources)
     return "\n\n".join(parts)
 
 
@@ -80,7 +100,8 @@ def carrier_html(carrier: Carrier) -> str:
     return (link if url else name) + when
 
 
-def source_html(citation: Citation, article_text: str) -> str:
+def source_html(citation: Citation, article_text: str, earlier: bool = False) -> str:
+    """One cited source; `earlier`: an older report that gave another value."""
     when = citation.published.date().isoformat() if citation.published else "undated"
     url = safe_url(citation.url)
     title = escape(citation.title)
@@ -88,9 +109,11 @@ def source_html(citation: Citation, article_text: str) -> str:
     heading = link if url else title
     carriers = ", ".join(carrier_html(c) for c in citation.also_carried_by)
     also = f" · also carried by {carriers}" if carriers else ""
+    kind, mark = ("source earlier", " · earlier report") if earlier else ("source", "")
     return (
-        f'<div class="source"><b>[{citation.n}]</b> {heading}'
-        f'<div class="meta">{escape(citation.outlet or "unknown outlet")} · {when}{also}</div>'
+        f'<div class="{kind}"><b>[{citation.n}]</b> {heading}'
+        f'<div class="meta">{escape(citation.outlet or "unknown outlet")} · {when}{mark}{also}'
+        "</div>"
         f"<p>{paragraph_with_mark(article_text, citation.text)}</p></div>"
     )
 
@@ -114,7 +137,8 @@ def sources_panel(answer: Answer, service: ChatService) -> str:
         parts.append(f'<div class="conflict">⚠ Sources disagree: {values}</div>')
     for citation in answer.citations:
         article = service.index.catalog.article(citation.article_id)
-        parts.append(source_html(citation, article.text if article else citation.text))
+        text = article.text if article else citation.text
+        parts.append(source_html(citation, text, earlier=citation.n in answer.earlier))
     return "\n".join(parts) or "<p>Sources appear here.</p>"
 
 
@@ -130,6 +154,14 @@ def build_filters(outlets: Sequence[str] | None, since: str, until: str) -> Filt
     return Filters(
         outlets=tuple(outlets or ()), since=date(since, "since"), until=date(until, "until")
     )
+
+
+def read_as_of(value: str | None) -> datetime | None:
+    """The as-of time typed in the Filters; None (now) when the box is empty. An unreadable
+    value raises ConfigError naming it; a future date is allowed."""
+    if not value or not value.strip():
+        return None
+    return as_of_time(value, name="as of")
 
 
 LIBRARY_COLUMNS = ["id", "title", "outlet", "published", "chunks", "also carried by"]
@@ -170,7 +202,7 @@ def build_ui(service: ChatService) -> Any:
     def outlet_choices() -> list[str]:
         return sorted(o for o in service.index.catalog.outlets() if o != "(unknown)")
 
-    def respond(message, chat, previous, outlets, since, until, k):
+    def respond(message, chat, previous, outlets, since, until, as_of, k):
         # A generator: with an LLM the chat shows the text as it is generated, then the
         # checked answer replaces it.
         message = (message or "").strip()
@@ -179,13 +211,14 @@ def build_ui(service: ChatService) -> Any:
             return
         try:
             filters = build_filters(outlets, since, until)
+            as_of_moment = read_as_of(as_of)
         except NewsQAError as exc:
             chat = [*chat, {"role": "user", "content": message},
                     {"role": "assistant", "content": escape(str(exc))}]  # fmt: skip
             yield "", chat, previous, gr.update()
             return
         asked = [*chat, {"role": "user", "content": escape(message)}]
-        for event in service.ask_stream(message, previous, filters, int(k)):
+        for event in service.ask_stream(message, previous, filters, int(k), as_of=as_of_moment):
             if isinstance(event, str):
                 partial = {"role": "assistant", "content": markdown_escape(event) + " …"}
                 yield "", [*asked, partial], previous, gr.update()
@@ -197,7 +230,7 @@ def build_ui(service: ChatService) -> Any:
                 sources_panel(event, service),
             )
 
-    def retry(chat, previous, outlets, since, until, k):
+    def retry(chat, previous, outlets, since, until, as_of, k):
         if not chat or not previous:
             yield chat, previous, gr.update()
             return
@@ -205,7 +238,7 @@ def build_ui(service: ChatService) -> Any:
             next(m["content"] for m in reversed(chat) if m["role"] == "user")
         )
         for _, new_chat, new_previous, panel in respond(
-            last_question, chat[:-2], previous[:-1], outlets, since, until, k
+            last_question, chat[:-2], previous[:-1], outlets, since, until, as_of, k
         ):
             yield new_chat, new_previous, panel
 
@@ -272,26 +305,38 @@ def build_ui(service: ChatService) -> Any:
         message = f"Deleted {article_id}." if deleted else f"No article with id {article_id!r}."
         return message, library_rows(service), stats_markdown(service)
 
+    def api_as_of(value: str) -> datetime | None:
+        # a client sees the one-line message, not gradio's generic "Error"
+        try:
+            return read_as_of(value)
+        except NewsQAError as exc:
+            raise gr.Error(str(exc)) from None
+
     # The names below are the Gradio client endpoints and the MCP tool names.
-    def ask(question: str, k: int = 5) -> dict:
+    def ask(question: str, k: int = 5, as_of: str = "") -> dict:
         """Answer a question from the indexed news articles, citing the source sentences.
 
         Args:
             question: the question, in plain words
             k: how many passages to read (1-50)
+            as_of: answer as of this date, YYYY-MM-DD (or an ISO date and time); nothing
+                published later is cited; empty means now
         """
-        return service.ask(question, (), None, int(k)).as_json()
+        return service.ask(question, (), None, int(k), as_of=api_as_of(as_of)).as_json()
 
-    def retrieve(question: str, k: int = 5) -> list:
+    def retrieve(question: str, k: int = 5, as_of: str = "") -> list:
         """The passages of the indexed news articles that best match a question.
 
         Args:
             question: the question or search words
             k: how many passages to return (1-50)
+            as_of: search as of this date, YYYY-MM-DD (or an ISO date and time); nothing
+                published later is returned; empty means now
         """
         from assistant.chat.api import passage_json
 
-        return [passage_json(p) for p in service.retrieve(question, int(k))]
+        passages = service.retrieve(question, int(k), as_of=api_as_of(as_of))
+        return [passage_json(p) for p in passages]
 
     with gr.Blocks(title="newsqa") as demo:
         gr.Markdown("# newsqa\nAsk about the indexed news; answers quote their sources.")
@@ -317,16 +362,20 @@ def build_ui(service: ChatService) -> Any:
                         with gr.Row():
                             since = gr.Textbox(label="Published since (YYYY-MM-DD)")
                             until = gr.Textbox(label="Published until (YYYY-MM-DD)")
+                        as_of = gr.Textbox(
+                            label="As of (YYYY-MM-DD, empty = now)", elem_id="as-of",
+                            info="Answer as on that day: nothing published later is read.",
+                        )  # fmt: skip
                         k = gr.Slider(1, 20, value=5, step=1, label="Passages to read")
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     sources = gr.HTML("<p>Sources appear here.</p>", elem_id="sources")
-            inputs = [question, chat, previous, outlets, since, until, k]
+            inputs = [question, chat, previous, outlets, since, until, as_of, k]
             outputs = [question, chat, previous, sources]
             question.submit(respond, inputs, outputs, api_visibility="private")
             ask_button.click(respond, inputs, outputs, api_visibility="private")
             retry_button.click(
-                retry, [chat, previous, outlets, since, until, k], [chat, previous, sources],
+                retry, [chat, previous, outlets, since, until, as_of, k], [chat, previous, sources],
                 api_visibility="private",
             )  # fmt: skip
             clear_button.click(

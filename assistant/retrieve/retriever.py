@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,10 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from assistant.index.embeddings import Embedder
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import HybridSearch, Mode, Passage
+from assistant.retrieve.timescope import as_of_time
 from assistant.settings import Settings
+
+AsOf = str | date | datetime | None
 
 
 def passage_metadata(passage: Passage) -> dict[str, Any]:
@@ -59,6 +64,11 @@ class NewsRetriever(BaseRetriever):
 
     `NewsRetriever.from_index("default")` works wherever llama-index takes a retriever,
     e.g. `RetrieverQueryEngine.from_args(retriever, llm=...)`.
+
+    Every retrieval is made as of `as_of` (a datetime, a date, or "YYYY-MM-DD" meaning the
+    end of that day UTC; default: the filters' as_of, else the moment of each retrieval):
+    nothing published after it is returned; undated articles are. Time words in the query
+    ("this week") are not read here; `Assistant.retrieve` applies them.
     """
 
     def __init__(
@@ -68,12 +78,15 @@ class NewsRetriever(BaseRetriever):
         k: int = 5,
         filters: Filters | None = None,
         mode: Mode = "hybrid",
+        as_of: AsOf = None,
     ) -> None:
         super().__init__()
         self.search = search
         self.k = k
         self.filters = filters or Filters()
         self.mode: Mode = mode
+        # read now, so an unreadable value fails when the retriever is made, not at a query
+        self.as_of = None if as_of is None else as_of_time(as_of)
 
     @classmethod
     def from_index(
@@ -85,14 +98,25 @@ class NewsRetriever(BaseRetriever):
         k: int = 5,
         filters: Filters | None = None,
         mode: Mode = "hybrid",
+        as_of: AsOf = None,
     ) -> NewsRetriever:
         return cls(
             HybridSearch.from_index(name_or_path, settings=settings, embedder=embedder),
             k=k,
             filters=filters,
             mode=mode,
+            as_of=as_of,
         )
 
+    def retrieval_filters(self) -> Filters:
+        """The filters of one retrieval: the given ones, read as of the as-of time. Without
+        one, "now" is taken per retrieval, so a long-lived retriever sees new articles but
+        never ones dated in the future."""
+        as_of = self.as_of or self.filters.as_of or as_of_time(None)
+        return replace(self.filters, as_of=as_of)
+
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        passages = self.search.search(query_bundle.query_str, self.k, self.filters, mode=self.mode)
+        passages = self.search.search(
+            query_bundle.query_str, self.k, self.retrieval_filters(), mode=self.mode
+        )
         return [passage_node(p) for p in passages]

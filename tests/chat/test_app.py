@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import urllib.request
@@ -124,8 +125,15 @@ def test_an_upload_over_the_size_limit_is_refused_with_a_clear_message(server):
 def test_gradio_client_api_answers_with_citations(server):
     from gradio_client import Client
 
-    result = Client(server, verbose=False).predict("Who is joining BRICS?", 5, api_name="/ask")
+    client = Client(server, verbose=False)
+    result = client.predict("Who is joining BRICS?", 5, api_name="/ask")
     assert "Egypt" in result["answer"] and result["citations"]
+    # as of the day after Meridian Wire's report, before The Atlas Dispatch's Kazan story
+    dated = client.predict("Who is joining BRICS?", 5, "2023-12-31", api_name="/ask")
+    assert dated["as_of"] == "2023-12-31T23:59:59.999999+00:00" and dated["citations"]
+    assert all(c["published"] < "2024" for c in dated["citations"])
+    with pytest.raises(Exception, match="cannot read 'someday' as a date"):
+        client.predict("Who is joining BRICS?", 5, "someday", api_name="/ask")
 
 
 # -- the browser -------------------------------------------------------------------------
@@ -178,6 +186,28 @@ def test_chat_answers_brics_with_sources_then_a_follow_up_in_context(page):
         "Searched for: Which countries applied - BRICS?", timeout=60_000
     )
     expect(sources).to_contain_text("BRICS")
+
+
+def test_an_as_of_date_in_the_filters_keeps_newer_articles_out_of_the_answer(page):
+    from playwright.sync_api import expect
+
+    page.get_by_text("Filters (apply to the next question)").click()
+    as_of = page.locator("#as-of textarea")
+    chat = page.locator(".bubble-wrap, [role=log]").first
+    as_of.fill("someday")
+    ask(page, "Who is joining BRICS?")
+    expect(chat).to_contain_text("as of: cannot read 'someday' as a date", timeout=60_000)
+
+    # the day after Meridian Wire's report; The Atlas Dispatch told the story again in 2024
+    as_of.fill("2023-12-31")
+    ask(page, "Who is joining BRICS?")
+    sources = page.locator("#sources")
+    expect(sources).to_contain_text("BRICS enlargement agreed in Johannesburg", timeout=60_000)
+    expect(chat).to_contain_text("Meridian Wire, 30 December 2023")
+    expect(sources).not_to_contain_text("The Atlas Dispatch")
+    meta = " ".join(sources.locator(".source .meta").all_inner_texts())
+    dates = re.findall(r"\d{4}-\d{2}-\d{2}", meta)
+    assert dates and all(d <= "2023-12-31" for d in dates), dates
 
 
 def test_conflicting_figures_are_marked_in_the_sources_panel(page):

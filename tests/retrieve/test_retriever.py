@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+import pytest
 from llama_index.core.llms import MockLLM
 from llama_index.core.query_engine import RetrieverQueryEngine
 
+from assistant.errors import ConfigError
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.retriever import NewsRetriever
 from assistant.settings import load_settings
@@ -66,3 +68,27 @@ def test_recency_preference_puts_the_newer_of_two_relevant_stories_first(
         sample_index_dir, embedder, k=2, filters=Filters(recency_half_life_days=30)
     ).retrieve(question)
     assert recent[0].node.metadata["article_id"] == newest
+
+
+@pytest.mark.parametrize("as_of", ["2024-01-01", date(2024, 1, 1)], ids=["string", "date"])
+def test_as_of_returns_no_passage_published_after_it(sample_index_dir, embedder, as_of):
+    # the Kazan summit story (2024-10-24) is the best match, and is later than the as-of
+    question = "BRICS summit in Kazan partner countries"
+    now = make_retriever(sample_index_dir, embedder, k=10).retrieve(question)
+    assert "Kazan" in now[0].node.metadata["title"]
+    end_of_day = datetime(2024, 1, 1, 23, 59, 59, 999_999, tzinfo=UTC)
+    nodes = make_retriever(sample_index_dir, embedder, k=10, as_of=as_of).retrieve(question)
+    assert nodes
+    for node in nodes:
+        assert datetime.fromisoformat(node.node.metadata["published"]) <= end_of_day
+    assert "BRICS" in nodes[0].node.metadata["title"]  # the older telling of the story
+
+
+def test_an_as_of_before_every_article_returns_nothing(sample_index_dir, embedder):
+    retriever = make_retriever(sample_index_dir, embedder, as_of="2022-01-01")
+    assert retriever.retrieve("Who is joining BRICS?") == []
+
+
+def test_an_unreadable_as_of_fails_when_the_retriever_is_made(sample_index_dir, embedder):
+    with pytest.raises(ConfigError, match="as_of: cannot read 'soon' as a date"):
+        make_retriever(sample_index_dir, embedder, as_of="soon")
