@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 
+_ABBREVIATION = re.compile(r"(?:[a-z]\.)+[a-z]")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.\-]*[A-Za-z0-9]|[A-Za-z0-9]")
 STOPWORDS = frozenset(
     [
@@ -163,6 +164,8 @@ def words(text: str) -> list[str]:
     for match in _WORD.finditer(text):
         word = match.group(0).lower().replace("’", "'")
         word = word.removesuffix("'s").strip(".'")
+        if _ABBREVIATION.fullmatch(word):  # "U.S." and "US", "U.K." and "UK": one word
+            word = word.replace(".", "")
         if word:
             out.append(word.replace(",", ""))
     return out
