@@ -43,7 +43,7 @@ EXTRA_RATIO = 0.75  # further sentences join the answer when this close to the b
 MAX_SENTENCES = 3
 CONFLICT_RATIO = 0.80  # competing figures are shown when their sentences score this close
 NEWER_RATIO = 0.90  # a newer answering sentence this close to the best one leads instead
-EARLIER_RATIO = 0.70  # an older report with another value is shown when it scores this close
+EARLIER_RATIO = 0.85  # an older report with another value is shown when it scores this close
 SAME_TIME_DAYS = 7.0  # sources this close in date that disagree "differ"; else older is earlier
 REQUIRE_KIND = True  # a who/when/how-many question needs a sentence holding such a thing
 
@@ -183,18 +183,31 @@ def main_value(item: ScoredSentence, cues: QuestionCues, question: str) -> str |
     return " ".join(words(found[0])) if found else None
 
 
-def lead_sentence(scored: Sequence[ScoredSentence], cues: QuestionCues) -> ScoredSentence:
-    """The sentence the answer starts with: of those answering about as well as the best
-    (within NEWER_RATIO, holding a thing of the asked-for kind), the newest."""
+def merit(item: ScoredSentence) -> float:
+    """How well a sentence itself answers: its score without the rank of its passage (which
+    only says which article the search met first)."""
+    return combine(item.features, ("rank",))
+
+
+def lead_sentence(
+    scored: Sequence[ScoredSentence], cues: QuestionCues, question: str
+) -> ScoredSentence:
+    """The sentence the answer starts with: the best one, unless a source published more
+    than SAME_TIME_DAYS later answers about as well (merit within NEWER_RATIO) and gives
+    another value for what is asked (an update): then the newest such."""
     best = scored[0]
-    answering = [
+    if cues.kind == "date":  # when a thing happened does not change with later reports
+        return best
+    best_value = main_value(best, cues, question)
+    updates = [
         s
         for s in scored
-        if s.score >= NEWER_RATIO * best.score and (cues.kind == "any" or s.features["kind"])
+        if merit(s) >= NEWER_RATIO * merit(best)
+        and _stamp(s) > _stamp(best)
+        and _days_apart(s, best) > SAME_TIME_DAYS
+        and main_value(s, cues, question) not in (None, best_value)
     ]
-    if not answering:
-        return best
-    return max(answering, key=lambda s: (_stamp(s), s.score))
+    return max(updates, key=lambda s: (_stamp(s), s.score)) if updates else best
 
 
 def earlier_report(
@@ -203,11 +216,11 @@ def earlier_report(
     """An older source (more than SAME_TIME_DAYS before the lead) that answers nearly as
     well but gives another value for the same thing: shown as an earlier report."""
     lead_value = main_value(lead, cues, question)
-    if lead_value is None:
+    if lead_value is None or cues.kind == "date":
         return None
     for item in scored:
-        if item.score < EARLIER_RATIO * scored[0].score:
-            break
+        if merit(item) < EARLIER_RATIO * merit(lead):
+            continue
         if item.article.id == lead.article.id or _stamp(item) >= _stamp(lead):
             continue
         if _days_apart(item, lead) <= SAME_TIME_DAYS:
@@ -223,7 +236,7 @@ def choose(
 ) -> tuple[list[ScoredSentence], Conflict | None, ScoredSentence | None]:
     """The answer sentences (the lead first), a figure conflict among sources of about the
     same date, and an older report giving another value, if any."""
-    best = lead_sentence(scored, cues)
+    best = lead_sentence(scored, cues, question)
     rest = [s for s in scored if s is not best]
     earlier = earlier_report(scored, best, cues, question)
     # sources far older than the lead with another value are earlier reports, not rivals

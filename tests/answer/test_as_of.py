@@ -1,0 +1,194 @@
+"""Answers as of a date, over articles written for these tests: a post filled and then
+filled again, a fare raised and then cut, months apart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from assistant.index.build import NewsIndex
+from assistant.index.embeddings import Embedder
+from assistant.pipeline import Assistant
+from assistant.retrieve.search import HybridSearch
+from assistant.retrieve.timescope import as_of_time
+from assistant.settings import load_settings
+from assistant.types import Answer
+from tests.conftest import write_article
+
+ARTICLES = [
+    (
+        "appointed.md",
+        "Port authority names Mara Quint as chief executive",
+        "The Kestrel Bay Port Authority appointed Mara Quint as its chief executive on Monday. "
+        "Quint previously ran the container terminal at Saltmarsh and takes over a port that "
+        "handled 2.1 million containers last year.\n\nThe board said Quint would lead a "
+        "five-year plan to deepen the main shipping channel.",
+        "Coastline Business Review",
+        "2025-01-20T09:00:00+00:00",
+    ),
+    (
+        "replaced.md",
+        "Port authority replaces Quint with Tobias Renn",
+        "The Kestrel Bay Port Authority named Tobias Renn as its new chief executive on "
+        "Monday, replacing Mara Quint after five months in the job. Renn, a former harbour "
+        "pilot, had been the authority's head of operations.\n\nThe board gave no reason for "
+        "the change but said the channel plan would go ahead.",
+        "Harbourside Times",
+        "2025-06-30T08:00:00+00:00",
+    ),
+    (
+        "fare-raised.md",
+        "Island ferry fare raised to 4.50 pounds",
+        "The single adult fare on the Gull Island ferry rose to 4.50 pounds on Monday, the "
+        "operator Tern Line said, blaming the price of fuel. The fare had been 3.95 pounds "
+        "since 2022.\n\nIslanders said the rise would hit commuters hardest.",
+        "Gull Island Gazette",
+        "2025-02-10T07:30:00+00:00",
+    ),
+    (
+        "fare-cut.md",
+        "Island ferry fare cut to 3.80 pounds",
+        "Tern Line cut the single adult fare on the Gull Island ferry to 3.80 pounds from "
+        "Friday after fuel prices fell over the summer. Season tickets will also be cheaper."
+        "\n\nThe island council welcomed the cut.",
+        "Harbourside Times",
+        "2025-08-15T12:00:00+00:00",
+    ),
+    (
+        "rowing.md",
+        "Saltmarsh crew wins the coastal rowing race",
+        "A crew from Saltmarsh won the annual coastal rowing race on Saturday in a time of "
+        "two hours and four minutes. Twelve boats took part.",
+        "Coastline Business Review",
+        "2025-05-03T18:00:00+00:00",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[Assistant]:
+    folder = tmp_path_factory.mktemp("as-of")
+    corpus = folder / "corpus"
+    for name, title, body, outlet, published in ARTICLES:
+        write_article(corpus, name, title, body, outlet=outlet, published=published)
+    settings = load_settings(indexes_dir=folder / "indexes")
+    index = NewsIndex.open(settings, "as-of", embedder=embedder, create=True)
+    report = index.ingest([corpus])
+    assert not report.failed
+    yield Assistant(HybridSearch(index, embedder))
+    index.close()
+
+
+def assert_nothing_after(answer: Answer, as_of: str) -> None:
+    limit = as_of_time(as_of)
+    assert answer.as_of == limit
+    for citation in answer.citations:
+        assert citation.published is not None and citation.published <= limit
+
+
+CHIEF = "Who is the chief executive of the Kestrel Bay Port Authority?"
+FARE = "How much is the single adult fare on the Gull Island ferry?"
+
+
+def test_after_both_appointments_the_later_one_leads_and_the_earlier_is_an_earlier_report(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask(CHIEF, as_of="2025-12-01")
+    assert not answer.refused
+    first = answer.citations[0]
+    assert "Tobias Renn" in first.text and first.outlet == "Harbourside Times"
+    assert answer.text.startswith("As of 30 June 2025 (Harbourside Times):")
+    assert len(answer.earlier) == 1
+    earlier = next(c for c in answer.citations if c.n == answer.earlier[0])
+    assert "Mara Quint" in earlier.text and earlier.published == datetime.fromisoformat(
+        "2025-01-20T09:00:00+00:00"
+    )
+    assert "Earlier (20 January 2025, Coastline Business Review):" in answer.text
+
+
+def test_between_the_appointments_the_first_one_is_named_and_nothing_later_is_cited(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask(CHIEF, as_of="2025-03-01")
+    assert not answer.refused
+    assert "Mara Quint" in answer.citations[0].text
+    assert "Renn" not in answer.text
+    assert_nothing_after(answer, "2025-03-01")
+
+
+def test_before_both_appointments_the_question_is_refused(assistant: Assistant) -> None:
+    answer = assistant.ask(CHIEF, as_of="2024-12-01")
+    assert answer.refused
+    assert_nothing_after(answer, "2024-12-01")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "named", "not_named"),
+    [("2025-07-03", "Tobias Renn", "Mara Quint as its chief"), ("2025-01-24", "Mara Quint", "Renn")],
+)
+def test_who_took_over_this_week_picks_the_article_of_that_week(
+    assistant: Assistant, as_of: str, named: str, not_named: str
+) -> None:
+    answer = assistant.ask(
+        "Who took over as chief executive of the Kestrel Bay Port Authority this week?",
+        as_of=as_of,
+    )
+    assert not answer.refused
+    assert named in answer.citations[0].text
+    assert all(not_named not in c.text for c in answer.citations)
+    assert_nothing_after(answer, as_of)
+
+
+def test_after_the_cut_the_lower_fare_leads_and_the_raise_is_an_earlier_report(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask(FARE, as_of="2025-09-01")
+    assert "3.80" in answer.citations[0].text
+    assert answer.earlier and "4.50" in answer.citations[answer.earlier[0] - 1].text
+    assert "Sources differ" not in answer.text  # months apart: an update, not a disagreement
+
+
+def test_between_raise_and_cut_only_the_raise_is_cited(assistant: Assistant) -> None:
+    answer = assistant.ask(FARE, as_of="2025-03-15")
+    assert "4.50" in answer.citations[0].text
+    assert "3.80" not in answer.text
+    assert_nothing_after(answer, "2025-03-15")
+
+
+def test_latest_news_leads_with_the_newest_article(assistant: Assistant) -> None:
+    answer = assistant.ask("What is the latest news on the Gull Island ferry?", as_of="2025-12-01")
+    assert not answer.refused
+    assert answer.citations[0].published == datetime.fromisoformat("2025-08-15T12:00:00+00:00")
+
+
+def test_a_window_with_nothing_in_it_falls_back_to_earlier_articles_and_says_so(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask(
+        "Who took over as chief executive of the Kestrel Bay Port Authority this week?",
+        as_of="2025-10-01",
+    )
+    assert not answer.refused
+    assert "Tobias Renn" in answer.citations[0].text
+    assert answer.note and "from this week" in answer.note and "earlier articles" in answer.note
+
+
+def test_a_current_question_answered_from_old_sources_says_how_old_they_are(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask(
+        "What is the current single adult fare on the Gull Island ferry?", as_of="2026-06-01"
+    )
+    assert "3.80" in answer.citations[0].text
+    assert answer.note and "15 August 2025" in answer.note and "290 days" in answer.note
+
+
+def test_a_kazan_summit_article_leads_over_the_older_johannesburg_one(
+    sample_assistant: Assistant,
+) -> None:
+    answer = sample_assistant.ask("Where is the BRICS summit being held?")
+    assert not answer.refused
+    assert "Kazan" in answer.citations[0].text
