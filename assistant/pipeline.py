@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -14,7 +14,7 @@ from assistant.answer.extractive import ScoredSentence, decide, long_date, score
 from assistant.index.embeddings import Embedder
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import HybridSearch, Mode, Passage
-from assistant.retrieve.timescope import TimeScope, as_of_time, time_scope
+from assistant.retrieve.timescope import AsOf, TimeScope, as_of_time, time_scope
 from assistant.settings import Settings
 from assistant.types import Answer
 
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from assistant.answer.llm import LLMAnswerer
 
 AnswererName = Literal["extractive", "llm"]
-AsOf = str | date | datetime | None
 
 
 def scoped_filters(filters: Filters | None, scope: TimeScope, half_life: float) -> Filters:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +12,8 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from assistant.index.embeddings import Embedder
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import HybridSearch, Mode, Passage
-from assistant.retrieve.timescope import as_of_time
+from assistant.retrieve.timescope import AsOf, as_of_time
 from assistant.settings import Settings
-
-AsOf = str | date | datetime | None
 
 
 def passage_metadata(passage: Passage) -> dict[str, Any]:

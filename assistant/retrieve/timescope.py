@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from assistant.errors import ConfigError
 
+AsOf = str | date | datetime | None  # what callers may give as the as-of time
+
 _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
@@ -42,7 +44,7 @@ class TimeScope:
         return self.since is not None or self.until is not None
 
 
-def as_of_time(value: str | date | datetime | None, *, name: str = "as_of") -> datetime:
+def as_of_time(value: AsOf, *, name: str = "as_of") -> datetime:
     """The as-of time: now when `value` is None; a bare date means the end of that day (UTC),
     so everything published on it counts. A value that is not a date raises ConfigError."""
     if value is None or (isinstance(value, str) and not value.strip()):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
@@ -127,7 +126,10 @@ def test_before_both_appointments_the_question_is_refused(assistant: Assistant) 
 
 @pytest.mark.parametrize(
     ("as_of", "named", "not_named"),
-    [("2025-07-03", "Tobias Renn", "Mara Quint as its chief"), ("2025-01-24", "Mara Quint", "Renn")],
+    [
+        ("2025-07-03", "Tobias Renn", "Mara Quint as its chief"),
+        ("2025-01-24", "Mara Quint", "Renn"),
+    ],
 )
 def test_who_took_over_this_week_picks_the_article_of_that_week(
     assistant: Assistant, as_of: str, named: str, not_named: str
