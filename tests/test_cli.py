@@ -216,9 +216,14 @@ def test_eval_writes_a_report_and_compare_diffs_two(small_corpus, tmp_path):
 @pytest.mark.slow
 def test_eval_with_a_bad_question_file_writes_nothing(tmp_path):
     questions = tmp_path / "bad.jsonl"
-    questions.write_text('{"question": "fine"}\n{"question": "x", "colour": "red"}\n')
+    questions.write_text(
+        '{"question": "fine", "colour": "red"}\n{"question": "x", "question_date": "soon"}\n'
+    )
     out = tmp_path / "report"
     run = newsqa("eval", str(questions), "--out", str(out))
     assert run.returncode == 2
-    assert f"{questions}:2: unknown field(s) colour" in run.stderr
-    assert "Traceback" not in run.stderr and not out.exists()
+    assert run.stderr.strip() == (
+        f"newsqa: error: {questions}:2: question_date: cannot read 'soon' as a date "
+        "(use YYYY-MM-DD or an ISO date and time)"
+    )
+    assert not out.exists()
