@@ -1,8 +1,11 @@
 """Public sets as corpus + questions (skip when ../shared/corpora is absent)."""
 
+import json
+from datetime import timedelta
+
 import pytest
 
-from assistant.evaluate.realtimeqa import MIN_WORDS, load_realtimeqa
+from assistant.evaluate.realtimeqa import DEV_WEEKS, FOLDER, MIN_WORDS, load_realtimeqa
 from assistant.evaluate.rgb import load_rgb
 from tests.conftest import REPO
 
@@ -19,6 +22,28 @@ def test_realtimeqa_keeps_real_articles_and_questions_that_point_at_them():
     assert all(set(q.articles) <= ids and q.answers for q in data.questions)
     dev, test = load_realtimeqa(CORPORA, "dev"), load_realtimeqa(CORPORA, "test")
     assert not {q.id for q in dev.questions} & {q.id for q in test.questions}
+    assert len(dev.questions) + len(test.questions) == len(data.questions)
+
+
+@pytest.mark.skipif(not (CORPORA / "realtimeqa").is_dir(), reason="no RealTimeQA here")
+def test_realtimeqa_questions_carry_their_quiz_date_and_every_split_sees_all_weeks():
+    folder = CORPORA / FOLDER
+    quiz_dates = {
+        record["question_id"]: record["question_date"]
+        for path in folder.glob("*_qa.jsonl")
+        for record in map(json.loads, path.read_text().splitlines())
+    }
+    everything = load_realtimeqa(CORPORA, "all")
+    for split in ("dev", "test"):
+        data = load_realtimeqa(CORPORA, split)
+        # the index holds every week's articles: a question must find its own week itself
+        assert {a.id for a in data.articles} == {a.id for a in everything.articles}
+        for q in data.questions:
+            assert q.as_of.strftime("%Y/%m/%d") == quiz_dates[q.id], q.id
+            assert (q.as_of.hour, q.as_of.minute, q.as_of.utcoffset()) == (23, 59, timedelta(0))
+        # while the questions still come only from the split's own weeks
+        weeks = {q.id.split("_")[0] for q in data.questions}
+        assert weeks <= set(DEV_WEEKS) if split == "dev" else not weeks & set(DEV_WEEKS)
 
 
 @pytest.mark.skipif(not (CORPORA / "rgb").is_dir(), reason="no RGB here")
