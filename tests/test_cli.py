@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,61 @@ def test_eval_with_a_bad_question_file_writes_nothing(tmp_path):
         "(use YYYY-MM-DD or an ISO date and time)"
     )
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_eval_asks_each_question_as_of_its_date_and_reports_each_category(small_corpus, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    brics = "Which countries were invited to join BRICS?"
+    rate = "What rate did the central bank keep?"
+    lines = [
+        # the BRICS story is from 2023-08-24: not yet published on the 1st
+        {"id": "early", "question": brics, "answers": ["Iran"], "question_date": "2023-08-01",
+         "category": "world", "note": "before the summit"},
+        {"id": "late", "question": brics, "answers": ["Iran"], "question_date": "2023-09-01",
+         "category": "world"},
+        # no date of its own: asked as of --as-of, before the 2024-03-20 rate decision
+        {"id": "rate", "question": rate, "answers": ["5.25%"], "category": "money"},
+        {"id": "rate-after", "question": rate, "answers": ["5.25%"], "as_of": "2024-03-21",
+         "category": "money"},
+    ]  # fmt: skip
+    questions.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    out = tmp_path / "report"
+    run = newsqa(
+        "eval", str(questions), "--corpus", str(small_corpus), "--out", str(out), "-q",
+        "--retriever", "hybrid", "--as-of", "2024-01-01",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    data = json.loads((out / "report.json").read_text())
+    records = {r["id"]: r for r in data["records"]["hybrid"]}
+    assert {k: r["as_of"] for k, r in records.items()} == {
+        "early": "2023-08-01T23:59:59.999999+00:00",
+        "late": "2023-09-01T23:59:59.999999+00:00",
+        "rate": "2024-01-01T23:59:59.999999+00:00",
+        "rate-after": "2024-03-21T23:59:59.999999+00:00",
+    }
+    assert records["early"]["refused"] and not records["early"]["citations"]
+    assert records["late"]["answer_recall"] == 1.0
+    assert records["rate"]["answer_recall"] == 0.0
+    assert records["rate-after"]["answer_recall"] == 1.0
+    for record in records.values():
+        for citation in record["citations"]:
+            published = datetime.fromisoformat(citation["published"])
+            assert published <= datetime.fromisoformat(record["as_of"]), (record["id"], citation)
+    assert data["summary"]["hybrid"]["citations_after_as_of"] == 0
+    assert data["meta"]["as_of"] == "2024-01-01T23:59:59.999999+00:00"
+    world = data["categories"]["hybrid"]["world"]
+    assert (world["questions"], world["refused"], world["answer_recall"]) == (2, 1, 0.5)
+    assert "| category (hybrid) | answer_recall | hits@1 | refused | questions |" in run.stdout
+    assert "| money | 0.500 |" in run.stdout and "| citations_after_as_of | 0 |" in run.stdout
+    assert "## By category (hybrid)" in (out / "report.md").read_text()
+
+
+@pytest.mark.slow
+def test_eval_with_an_unreadable_as_of_is_a_one_line_error(tmp_path):
+    run = newsqa("eval", "--dataset", "rgb", "--as-of", "next friday", "--out", str(tmp_path))
+    assert run.returncode == 2
+    assert run.stderr.strip() == (
+        "newsqa: error: --as-of: cannot read 'next friday' as a date "
+        "(use YYYY-MM-DD or an ISO date and time)"
+    )
