@@ -371,10 +371,17 @@ def _cached_dataset_index(args: argparse.Namespace, settings: Any, embedder: Any
 
     from assistant.evaluate.cache import cached_index_folder, open_cached_index, read_stamp
     from assistant.evaluate.realtimeqa2023 import ARTICLES
+    from assistant.index.manifest import MANIFEST_FILE
 
     corpus = Path(args.corpus_root) / ARTICLES
     folder = cached_index_folder(settings, embedder, args.dataset, corpus)
-    if read_stamp(folder) is None:
+    if read_stamp(folder) is None and (folder / MANIFEST_FILE).exists():
+        print(
+            f"{args.dataset}: completing the index at {folder} (not stamped complete: ingesting "
+            "the corpus again, which skips every article already stored)",
+            file=sys.stderr,
+        )
+    elif read_stamp(folder) is None:
         print(
             f"{args.dataset}: building the index at {folder} ({len(data.articles)} articles; "
             "about 25 minutes on 2 cores, once: later runs reuse it)",
@@ -389,15 +396,21 @@ def _cached_dataset_index(args: argparse.Namespace, settings: Any, embedder: Any
     finally:
         if bar is not None:
             bar.close()
-    for failure in cached.failed:
-        print(f"newsqa: failed: {failure}", file=sys.stderr)
     articles, chunks = cached.index.catalog.counts()
-    done = "reused" if cached.reused else f"built in {time.perf_counter() - started:.0f} s"
-    print(
-        f"{args.dataset}: {done} the index at {cached.index.folder} "
-        f"({articles} articles, {chunks} chunks)",
-        file=sys.stderr,
-    )
+    holds = f"{articles} articles, {chunks} chunks"
+    if cached.ingest is None:
+        print(f"{args.dataset}: reused the index at {folder} ({holds})", file=sys.stderr)
+    else:
+        report = cached.ingest
+        for failure in report.failed:
+            print(f"newsqa: failed: {failure}", file=sys.stderr)
+        print(
+            f"{args.dataset}: the index at {folder} is complete, stamped for reuse "
+            f"({holds}); this run added {len(report.added)} articles and "
+            f"{len(report.copies)} copies and found {len(report.unchanged)} already stored "
+            f"in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
     return cached.index
 
 

@@ -286,3 +286,56 @@ def test_eval_with_an_unreadable_as_of_is_a_one_line_error(tmp_path):
         "newsqa: error: --as-of: cannot read 'next friday' as a date "
         "(use YYYY-MM-DD or an ISO date and time)"
     )
+
+
+def tiny_realtimeqa_2023(root: Path) -> Path:
+    """A two-article stand-in for ../shared/corpora/realtimeqa-2023q1, same files and fields."""
+    folder = root / "realtimeqa-2023q1"
+    folder.mkdir(parents=True)
+    articles = [
+        {"id": "a1", "url": "https://news.example/bills", "title": "Bills safety collapses",
+         "text": "Damar Hamlin of the Buffalo Bills collapsed on the field on Monday night. "
+         "Doctors said he was in critical condition.", "published": "2023-01-03",
+         "outlet": "Example News", "authors": [], "corpus": "tiny", "weeks": ["20230106"]},
+        {"id": "a2", "url": "https://news.example/fed", "title": "Fed raises rates again",
+         "text": "The Federal Reserve raised its benchmark rate by a quarter point on "
+         "Wednesday. It was the ninth increase in a row.", "published": "2023-03-22",
+         "outlet": "Example News", "authors": [], "corpus": "tiny", "weeks": ["20230324"]},
+    ]  # fmt: skip
+    questions = [
+        {"id": "rtqa-20230106_0", "question": "Damar Hamlin plays for which team?",
+         "answers": ["Buffalo Bills"], "articles": ["https://news.example/bills"],
+         "answerable": True, "question_date": "2023-01-05", "choices": ["Buffalo Bills"],
+         "gold_choice": "Buffalo Bills", "article_scores": [0.7]},
+        {"id": "rtqa-20230324_0", "question": "By how much did the Federal Reserve raise rates?",
+         "answers": ["a quarter point"], "articles": ["https://news.example/fed"],
+         "answerable": True, "question_date": "2023-03-23", "choices": ["a quarter point"],
+         "gold_choice": "a quarter point", "article_scores": [0.7]},
+    ]  # fmt: skip
+    for name, records in (("articles.jsonl", articles), ("questions.jsonl", questions)):
+        (folder / name).write_text("".join(json.dumps(r) + "\n" for r in records))
+    return folder
+
+
+@pytest.mark.slow
+def test_eval_realtimeqa_2023q1_builds_its_index_once_then_reuses_it(tmp_path, isolated_env):
+    tiny_realtimeqa_2023(tmp_path / "corpora")
+    args = ["eval", "--dataset", "realtimeqa-2023q1", "--corpus-root", str(tmp_path / "corpora"),
+            "--retriever", "hybrid", "-q"]  # fmt: skip
+    first = newsqa(*args, "--split", "all", "--out", str(tmp_path / "all"))
+    assert first.returncode == 0, first.stderr
+    cached = list((isolated_env / "eval-cache").iterdir())
+    assert [p.name[:18] for p in cached] == ["realtimeqa-2023q1-"]
+    assert "realtimeqa-2023q1 all: 2 questions, 2 articles" in first.stderr
+    assert f"building the index at {cached[0]}" in first.stderr
+    assert "complete, stamped for reuse (2 articles" in first.stderr
+    data = json.loads((tmp_path / "all" / "report.json").read_text())
+    assert [r["as_of"][:10] for r in data["records"]["hybrid"]] == ["2023-01-05", "2023-03-23"]
+    assert data["summary"]["hybrid"]["citations_after_as_of"] == 0
+
+    again = newsqa(*args, "--split", "test", "--out", str(tmp_path / "test"))
+    assert again.returncode == 0, again.stderr
+    assert f"reused the index at {cached[0]} (2 articles" in again.stderr
+    assert "building" not in again.stderr
+    data = json.loads((tmp_path / "test" / "report.json").read_text())
+    assert [r["id"] for r in data["records"]["hybrid"]] == ["rtqa-20230324_0"]

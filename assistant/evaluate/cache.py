@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import SourceError
-from assistant.index.build import NewsIndex, ProgressCallback
+from assistant.index.build import IngestReport, NewsIndex, ProgressCallback
 from assistant.index.embeddings import Embedder
 from assistant.index.manifest import SCHEMA_VERSION
 from assistant.settings import Settings
@@ -92,8 +92,13 @@ def write_stamp(folder: Path, stamp: Mapping[str, Any]) -> None:
 @dataclass(frozen=True)
 class CachedIndex:
     index: NewsIndex
-    reused: bool  # False: (part of) the corpus was ingested by this call
-    failed: tuple[SourceError, ...] = ()  # articles the ingest refused (deterministic)
+    # None: reused as stamped; else what this call's ingest did (all "unchanged" when it
+    # finished or adopted an index that already held the whole corpus)
+    ingest: IngestReport | None = None
+
+    @property
+    def reused(self) -> bool:
+        return self.ingest is None
 
 
 def open_cached_index(
@@ -110,7 +115,7 @@ def open_cached_index(
     folder = cache_folder(settings.indexes_dir, name, key)
     stamp = read_stamp(folder)
     if stamp is not None and stamp.get("key") == key:
-        return CachedIndex(NewsIndex.open(settings, str(folder), embedder=embedder), True)
+        return CachedIndex(NewsIndex.open(settings, str(folder), embedder=embedder))
     index = NewsIndex.open(settings, str(folder), embedder=embedder, create=True)
     try:
         total = len(articles)
@@ -136,4 +141,4 @@ def open_cached_index(
     except BaseException:
         index.close()
         raise
-    return CachedIndex(index, False, tuple(report.failed))
+    return CachedIndex(index, report)
