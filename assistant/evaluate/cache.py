@@ -131,10 +131,16 @@ def open_cached_index(
                 "corpus_sha256": file_sha256(corpus_file),
                 "model": embedder.name,
                 "articles_in_corpus": total,
-                "articles_stored": stored,
+                "articles_stored": stored,  # syndicated copies are stored as aliases
                 "chunks": chunks,
-                "copies": len(report.copies),
-                "failed": len(report.failed),
+                # what the ingest that completed the build did (an adopted or resumed build
+                # finds most articles already stored)
+                "last_ingest": {
+                    "added": len(report.added),
+                    "copies": len(report.copies),
+                    "unchanged": len(report.unchanged),
+                    "failed": len(report.failed),
+                },
                 "completed_at": datetime.now(UTC).isoformat(timespec="seconds"),
             },
         )
