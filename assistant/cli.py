@@ -363,40 +363,146 @@ def _question_bar(label: str, quiet: bool) -> Any:
     return on_progress
 
 
+DATASETS = ("realtimeqa", "realtimeqa-2023q1", "rgb", "rgb-negative")
+SPLIT_DATASETS = ("realtimeqa", "realtimeqa-2023q1")
+
+
+def _load_dataset(args: argparse.Namespace) -> tuple[Any, str]:
+    """A public set (articles and questions) from --corpus-root, and the report's title."""
+    from pathlib import Path
+
+    from assistant.errors import ConfigError
+
+    root = Path(args.corpus_root)
+    folder = "rgb" if args.dataset.startswith("rgb") else args.dataset
+    if not (root / folder).is_dir():
+        raise ConfigError(f"--corpus-root {root}: no {folder} folder there")
+    if args.dataset == "realtimeqa":
+        from assistant.evaluate.realtimeqa import load_realtimeqa
+
+        data = load_realtimeqa(root, args.split)
+    elif args.dataset == "realtimeqa-2023q1":
+        from assistant.evaluate.realtimeqa2023 import load_realtimeqa2023
+
+        data = load_realtimeqa2023(root, args.split)
+    else:
+        from assistant.evaluate.rgb import load_rgb
+
+        data = load_rgb(root, negative=args.dataset == "rgb-negative")
+    split = f" {args.split}" if args.dataset in SPLIT_DATASETS else ""
+    return data, f"{args.dataset}{split}"
+
+
+def _cached_dataset_index(args: argparse.Namespace, settings: Any, embedder: Any, data: Any) -> Any:
+    """The realtimeqa-2023q1 index, reused from the eval cache or built into it (said on
+    stderr either way)."""
+    import time
+    from pathlib import Path
+
+    from assistant.evaluate.cache import cached_index_folder, open_cached_index, read_stamp
+    from assistant.evaluate.realtimeqa2023 import ARTICLES
+    from assistant.index.manifest import MANIFEST_FILE
+
+    corpus = Path(args.corpus_root) / ARTICLES
+    folder = cached_index_folder(settings, embedder, args.dataset, corpus)
+    if read_stamp(folder) is None and (folder / MANIFEST_FILE).exists():
+        print(
+            f"{args.dataset}: completing the index at {folder} (not stamped complete: ingesting "
+            "the corpus again, which skips every article already stored)",
+            file=sys.stderr,
+        )
+    elif read_stamp(folder) is None:
+        print(
+            f"{args.dataset}: building the index at {folder} ({len(data.articles)} articles; "
+            "about 25 minutes on 2 cores, once: later runs reuse it)",
+            file=sys.stderr,
+        )
+    started = time.perf_counter()
+    bar, on_progress = _progress_bar(not args.quiet)
+    try:
+        cached = open_cached_index(
+            settings, embedder, args.dataset, corpus, data.articles, on_progress
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    articles, chunks = cached.index.catalog.counts()
+    holds = f"{articles} articles, {chunks} chunks"
+    if cached.ingest is None:
+        print(f"{args.dataset}: reused the index at {folder} ({holds})", file=sys.stderr)
+    else:
+        report = cached.ingest
+        for failure in report.failed:
+            print(f"newsqa: failed: {failure}", file=sys.stderr)
+        print(
+            f"{args.dataset}: the index at {folder} is complete, stamped for reuse "
+            f"({holds}); this run added {len(report.added)} articles and "
+            f"{len(report.copies)} copies and found {len(report.unchanged)} already stored "
+            f"in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
+    return cached.index
+
+
+def _temporary_index(args: argparse.Namespace, embedder: Any, articles: Any, tmp: str) -> Any:
+    """An index of the dataset's articles or of --corpus, in `tmp` (gone after the run)."""
+    from pathlib import Path
+
+    from assistant.index.build import NewsIndex
+    from assistant.settings import load_settings
+
+    index = NewsIndex.open(
+        load_settings(indexes_dir=Path(tmp)), "eval", embedder=embedder, create=True
+    )
+    bar, on_progress = _progress_bar(not args.quiet)
+    try:
+        if articles is not None:
+            total = len(articles)
+            report = index.ingest_articles(
+                ((i + 1, total, a) for i, a in enumerate(articles)), on_progress
+            )
+        else:
+            report = index.ingest(args.corpus, on_progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    for failure in report.failed:
+        print(f"newsqa: failed: {failure}", file=sys.stderr)
+    return index
+
+
+def _print_table(rows: dict[str, dict[str, Any]], first: str, columns: Sequence[str]) -> None:
+    from assistant.evaluate.report import fmt
+
+    print(f"| {first} | " + " | ".join(columns) + " |")
+    print("|---|" + "---|" * len(columns))
+    for name, row in rows.items():
+        print(f"| {name} | " + " | ".join(fmt(row[c]) for c in columns) + " |")
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     import tempfile
     from pathlib import Path
 
     from assistant.errors import ConfigError
     from assistant.evaluate.dataset import load_questions
-    from assistant.evaluate.report import MAIN_METRICS, compare, fmt, write_report
-    from assistant.evaluate.run import evaluate, summarize
+    from assistant.evaluate.report import CATEGORY_COLUMNS, MAIN_METRICS, compare, write_report
+    from assistant.evaluate.run import by_category, evaluate, summarize
     from assistant.index.build import NewsIndex
     from assistant.index.embeddings import Embedder
     from assistant.pipeline import Assistant, llm_answerer
     from assistant.retrieve.search import HybridSearch
-    from assistant.settings import load_settings
+    from assistant.retrieve.timescope import as_of_time
 
     if args.compare:
         print(compare(Path(args.compare[0]), Path(args.compare[1])))
         return 0
-    articles = None
+    # read before anything slow, so a typo fails at once; questions with a date keep theirs
+    as_of = as_of_time(args.as_of, name="--as-of") if args.as_of else None
+    data, articles = None, None
     if args.dataset:
-        root = Path(args.corpus_root)
-        if args.dataset == "realtimeqa":
-            from assistant.evaluate.realtimeqa import load_realtimeqa
-
-            if not (root / "realtimeqa").is_dir():
-                raise ConfigError(f"--corpus-root {root}: no realtimeqa folder there")
-            data = load_realtimeqa(root, args.split)
-        else:
-            from assistant.evaluate.rgb import load_rgb
-
-            if not (root / "rgb").is_dir():
-                raise ConfigError(f"--corpus-root {root}: no rgb folder there")
-            data = load_rgb(root, negative=args.dataset == "rgb-negative")
+        data, title = _load_dataset(args)
         questions, articles = data.questions, data.articles
-        title = f"{args.dataset} {args.split if args.dataset == 'realtimeqa' else ''}".strip()
         print(
             f"{title}: {len(questions)} questions, {len(articles)} articles"
             + (
@@ -418,32 +524,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
     embedder = Embedder.packaged(settings.embedding.batch_size)
     out = Path(args.out)
     with tempfile.TemporaryDirectory(prefix="newsqa-eval-") as tmp:
-        if articles is not None or args.corpus:
-            index = NewsIndex.open(
-                load_settings(indexes_dir=Path(tmp)), "eval", embedder=embedder, create=True
-            )
-            bar, on_progress = _progress_bar(not args.quiet)
-            if articles is not None:
-                total = len(articles)
-                report = index.ingest_articles(
-                    ((i + 1, total, a) for i, a in enumerate(articles)), on_progress
-                )
-            else:
-                report = index.ingest(args.corpus, on_progress)
-            if bar is not None:
-                bar.close()
-            for failure in report.failed:
-                print(f"newsqa: failed: {failure}", file=sys.stderr)
+        if args.dataset == "realtimeqa-2023q1":
+            index = _cached_dataset_index(args, settings, embedder, data)
+        elif articles is not None or args.corpus:
+            index = _temporary_index(args, embedder, articles, tmp)
         else:
             index = NewsIndex.open(settings, args.index, embedder=embedder)
-        summaries, records = {}, {}
+        summaries, records, categories = {}, {}, {}
         try:
             for mode in variants:
                 search = HybridSearch(index, embedder)
                 llm = llm_answerer(settings, search, args.answerer)
                 assistant = Assistant(search, k=args.k, mode=mode, llm=llm)
-                records[mode] = evaluate(assistant, questions, _question_bar(mode, args.quiet))
+                records[mode] = evaluate(
+                    assistant, questions, _question_bar(mode, args.quiet), as_of=as_of
+                )
                 summaries[mode] = summarize(records[mode], args.k)
+                categories[mode] = by_category(records[mode])
         finally:
             index.close()
     meta = {
@@ -452,13 +549,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
         "retrievers": variants,
         "model": index.manifest.model,
         "answerer": args.answerer or settings.answerer,
+        "as_of": as_of.isoformat() if as_of else None,
     }
-    paths = write_report(out, f"newsqa evaluation: {title}", meta, summaries, records)
-    print("| metric | " + " | ".join(summaries) + " |")
-    print("|---|" + "---|" * len(summaries))
-    for metric in next(iter(summaries.values())):
-        if metric in MAIN_METRICS or metric.startswith(("hits@", "evidence", "latency", "llm")):
-            print(f"| {metric} | " + " | ".join(fmt(s[metric]) for s in summaries.values()) + " |")
+    paths = write_report(out, f"newsqa evaluation: {title}", meta, summaries, records, categories)
+    shown = [
+        metric
+        for metric in next(iter(summaries.values()))
+        if metric in MAIN_METRICS
+        or metric.startswith(("hits@", "evidence", "latency", "llm", "citations_after"))
+    ]
+    _print_table({m: {v: s[m] for v, s in summaries.items()} for m in shown}, "metric", variants)
+    for mode, rows in categories.items():
+        if rows:
+            print()
+            _print_table(dict(rows), f"category ({mode})", CATEGORY_COLUMNS)
     print("wrote " + ", ".join(str(p) for p in paths))
     return 0
 
@@ -559,13 +663,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--corpus", nargs="+", metavar="PATH", help="build a temporary index from these"
     )
     ev.add_argument(
-        "--dataset", choices=["realtimeqa", "rgb", "rgb-negative"], help="a public set instead"
+        "--dataset",
+        choices=DATASETS,
+        help="a public set instead (realtimeqa-2023q1: its index is built once and reused)",
     )
     ev.add_argument(
         "--split",
         default="test",
         choices=["dev", "test", "all"],
-        help="RealTimeQA weeks (default test)",
+        help="RealTimeQA weeks to score (default test); the index holds every week's articles",
+    )
+    ev.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="ask questions without a date of their own as of YYYY-MM-DD (end of that day, "
+        "UTC) or an ISO time (default: now)",
     )
     ev.add_argument("--corpus-root", default="../shared/corpora", help="where public sets live")
     ev.add_argument("--k", type=int, default=5, help="passages read per question (default 5)")

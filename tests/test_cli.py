@@ -281,9 +281,125 @@ def test_eval_writes_a_report_and_compare_diffs_two(small_corpus, tmp_path):
 @pytest.mark.slow
 def test_eval_with_a_bad_question_file_writes_nothing(tmp_path):
     questions = tmp_path / "bad.jsonl"
-    questions.write_text('{"question": "fine"}\n{"question": "x", "colour": "red"}\n')
+    questions.write_text(
+        '{"question": "fine", "colour": "red"}\n{"question": "x", "question_date": "soon"}\n'
+    )
     out = tmp_path / "report"
     run = newsqa("eval", str(questions), "--out", str(out))
     assert run.returncode == 2
-    assert f"{questions}:2: unknown field(s) colour" in run.stderr
-    assert "Traceback" not in run.stderr and not out.exists()
+    assert run.stderr.strip() == (
+        f"newsqa: error: {questions}:2: question_date: cannot read 'soon' as a date "
+        "(use YYYY-MM-DD or an ISO date and time)"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_eval_asks_each_question_as_of_its_date_and_reports_each_category(small_corpus, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    brics = "Which countries were invited to join BRICS?"
+    rate = "What rate did the central bank keep?"
+    lines = [
+        # the BRICS story is from 2023-08-24: not yet published on the 1st
+        {"id": "early", "question": brics, "answers": ["Iran"], "question_date": "2023-08-01",
+         "category": "world", "note": "before the summit"},
+        {"id": "late", "question": brics, "answers": ["Iran"], "question_date": "2023-09-01",
+         "category": "world"},
+        # no date of its own: asked as of --as-of, before the 2024-03-20 rate decision
+        {"id": "rate", "question": rate, "answers": ["5.25%"], "category": "money"},
+        {"id": "rate-after", "question": rate, "answers": ["5.25%"], "as_of": "2024-03-21",
+         "category": "money"},
+    ]  # fmt: skip
+    questions.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    out = tmp_path / "report"
+    run = newsqa(
+        "eval", str(questions), "--corpus", str(small_corpus), "--out", str(out), "-q",
+        "--retriever", "hybrid", "--as-of", "2024-01-01",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    data = json.loads((out / "report.json").read_text())
+    records = {r["id"]: r for r in data["records"]["hybrid"]}
+    assert {k: r["as_of"] for k, r in records.items()} == {
+        "early": "2023-08-01T23:59:59.999999+00:00",
+        "late": "2023-09-01T23:59:59.999999+00:00",
+        "rate": "2024-01-01T23:59:59.999999+00:00",
+        "rate-after": "2024-03-21T23:59:59.999999+00:00",
+    }
+    assert records["early"]["refused"] and not records["early"]["citations"]
+    assert records["late"]["answer_recall"] == 1.0
+    assert records["rate"]["answer_recall"] == 0.0
+    assert records["rate-after"]["answer_recall"] == 1.0
+    for record in records.values():
+        for citation in record["citations"]:
+            published = datetime.fromisoformat(citation["published"])
+            assert published <= datetime.fromisoformat(record["as_of"]), (record["id"], citation)
+    assert data["summary"]["hybrid"]["citations_after_as_of"] == 0
+    assert data["meta"]["as_of"] == "2024-01-01T23:59:59.999999+00:00"
+    world = data["categories"]["hybrid"]["world"]
+    assert (world["questions"], world["refused"], world["answer_recall"]) == (2, 1, 0.5)
+    assert "| category (hybrid) | answer_recall | hits@1 | refused | questions |" in run.stdout
+    assert "| money | 0.500 |" in run.stdout and "| citations_after_as_of | 0 |" in run.stdout
+    assert "## By category (hybrid)" in (out / "report.md").read_text()
+
+
+@pytest.mark.slow
+def test_eval_with_an_unreadable_as_of_is_a_one_line_error(tmp_path):
+    run = newsqa("eval", "--dataset", "rgb", "--as-of", "next friday", "--out", str(tmp_path))
+    assert run.returncode == 2
+    assert run.stderr.strip() == (
+        "newsqa: error: --as-of: cannot read 'next friday' as a date "
+        "(use YYYY-MM-DD or an ISO date and time)"
+    )
+
+
+def tiny_realtimeqa_2023(root: Path) -> Path:
+    """A two-article stand-in for ../shared/corpora/realtimeqa-2023q1, same files and fields."""
+    folder = root / "realtimeqa-2023q1"
+    folder.mkdir(parents=True)
+    articles = [
+        {"id": "a1", "url": "https://news.example/bills", "title": "Bills safety collapses",
+         "text": "Damar Hamlin of the Buffalo Bills collapsed on the field on Monday night. "
+         "Doctors said he was in critical condition.", "published": "2023-01-03",
+         "outlet": "Example News", "authors": [], "corpus": "tiny", "weeks": ["20230106"]},
+        {"id": "a2", "url": "https://news.example/fed", "title": "Fed raises rates again",
+         "text": "The Federal Reserve raised its benchmark rate by a quarter point on "
+         "Wednesday. It was the ninth increase in a row.", "published": "2023-03-22",
+         "outlet": "Example News", "authors": [], "corpus": "tiny", "weeks": ["20230324"]},
+    ]  # fmt: skip
+    questions = [
+        {"id": "rtqa-20230106_0", "question": "Damar Hamlin plays for which team?",
+         "answers": ["Buffalo Bills"], "articles": ["https://news.example/bills"],
+         "answerable": True, "question_date": "2023-01-05", "choices": ["Buffalo Bills"],
+         "gold_choice": "Buffalo Bills", "article_scores": [0.7]},
+        {"id": "rtqa-20230324_0", "question": "By how much did the Federal Reserve raise rates?",
+         "answers": ["a quarter point"], "articles": ["https://news.example/fed"],
+         "answerable": True, "question_date": "2023-03-23", "choices": ["a quarter point"],
+         "gold_choice": "a quarter point", "article_scores": [0.7]},
+    ]  # fmt: skip
+    for name, records in (("articles.jsonl", articles), ("questions.jsonl", questions)):
+        (folder / name).write_text("".join(json.dumps(r) + "\n" for r in records))
+    return folder
+
+
+@pytest.mark.slow
+def test_eval_realtimeqa_2023q1_builds_its_index_once_then_reuses_it(tmp_path, isolated_env):
+    tiny_realtimeqa_2023(tmp_path / "corpora")
+    args = ["eval", "--dataset", "realtimeqa-2023q1", "--corpus-root", str(tmp_path / "corpora"),
+            "--retriever", "hybrid", "-q"]  # fmt: skip
+    first = newsqa(*args, "--split", "all", "--out", str(tmp_path / "all"))
+    assert first.returncode == 0, first.stderr
+    cached = list((isolated_env / "eval-cache").iterdir())
+    assert [p.name[:18] for p in cached] == ["realtimeqa-2023q1-"]
+    assert "realtimeqa-2023q1 all: 2 questions, 2 articles" in first.stderr
+    assert f"building the index at {cached[0]}" in first.stderr
+    assert "complete, stamped for reuse (2 articles" in first.stderr
+    data = json.loads((tmp_path / "all" / "report.json").read_text())
+    assert [r["as_of"][:10] for r in data["records"]["hybrid"]] == ["2023-01-05", "2023-03-23"]
+    assert data["summary"]["hybrid"]["citations_after_as_of"] == 0
+
+    again = newsqa(*args, "--split", "test", "--out", str(tmp_path / "test"))
+    assert again.returncode == 0, again.stderr
+    assert f"reused the index at {cached[0]} (2 articles" in again.stderr
+    assert "building" not in again.stderr
+    data = json.loads((tmp_path / "test" / "report.json").read_text())
+    assert [r["id"] for r in data["records"]["hybrid"]] == ["rtqa-20230324_0"]

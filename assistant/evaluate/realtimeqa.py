@@ -1,18 +1,24 @@
 """RealTimeQA adapter: gold articles become the corpus, the correct choice the gold answer.
 
-Gold "articles" under 100 words (empty pages, an ad-feedback widget) are dropped, and
-identical texts under different URLs are merged, so questions point at real articles.
+Every question is asked as of its quiz date, and the corpus holds the gold articles of all
+22 weeks whichever split is scored: a question sees only what was published by its date and
+must pick the right week itself. Gold "articles" under 100 words (empty pages, an
+ad-feedback widget) are dropped, and identical texts under different URLs are merged, so
+questions point at real articles.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from assistant.errors import ConfigError, SourceError
 from assistant.evaluate.dataset import Question
 from assistant.ingest.loaders import article_from_record
+from assistant.retrieve.timescope import as_of_time
 from assistant.types import Article, canonical_url
 
 DEV_WEEKS = ("20220617", "20220624", "20220701", "20220708", "20220715", "20220722",
@@ -55,17 +61,31 @@ def _records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+def quiz_date(qa: dict, where: str) -> datetime:
+    """The end of the quiz's `question_date` ("2022/09/02"; a day before the week id for
+    some questions), UTC."""
+    value = str(qa.get("question_date") or "")
+    try:
+        return as_of_time(value.replace("/", "-"), name="question_date")
+    except ConfigError as exc:
+        raise SourceError(where, str(exc)) from None
+
+
 def load_realtimeqa(root: Path, split: str = "all") -> CorpusSet:
+    """The questions of the `split` weeks with a usable gold article, each dated, and the
+    usable gold articles of every week."""
     folder = root / FOLDER
     by_text: dict[str, Article] = {}
     by_url: dict[str, str] = {}
     questions: list[Question] = []
     dropped = 0
-    for week in weeks(root, split):
+    scored = set(weeks(root, split))
+    for week in weeks(root, "all"):
         gold = {
             g["question_id"]: g["search_result"] for g in _records(folder / f"{week}_gold.jsonl")
         }
         for qa in _records(folder / f"{week}_qa.jsonl"):
+            when = quiz_date(qa, f"{folder / week}_qa.jsonl:{qa.get('question_id')}")
             gold_ids = []
             for result in gold.get(qa["question_id"], []) or []:
                 text = (result.get("text") or "").strip()
@@ -84,6 +104,8 @@ def load_realtimeqa(root: Path, split: str = "all") -> CorpusSet:
                     key = " ".join(article.text.split())
                     by_url[url] = by_text.setdefault(key, article).id
                 gold_ids.append(by_url[url])
+            if week not in scored:
+                continue  # its articles stay in the corpus as other weeks' news
             if not gold_ids:
                 dropped += 1
                 continue
@@ -94,6 +116,7 @@ def load_realtimeqa(root: Path, split: str = "all") -> CorpusSet:
                     question=qa["question_sentence"],
                     answers=(answer,),
                     articles=tuple(dict.fromkeys(gold_ids)),
+                    as_of=when,
                 )
             )
     return CorpusSet(list(by_text.values()), questions, dropped)

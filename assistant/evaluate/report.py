@@ -1,5 +1,5 @@
-"""Evaluation reports: report.md (summary, worst questions), report.json, chart.png; and
-the difference between two report.json files."""
+"""Evaluation reports: report.md (summary, rows per category, worst questions), report.json,
+chart.png; and the difference between two report.json files."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ MAIN_METRICS = (
     "refusal_accuracy",
     "false_refusal_rate",
 )
+CATEGORY_COLUMNS = ("answer_recall", "hits@1", "refused", "questions")
+Categories = Mapping[str, Mapping[str, Mapping[str, Any]]]  # variant -> category -> row
 
 
 def fmt(value: Any) -> str:
@@ -43,10 +45,22 @@ def worst(records: Sequence[Mapping[str, Any]], n: int = 10) -> list[Mapping[str
     )[:n]
 
 
+def category_table(rows: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """A markdown table with one row per category."""
+    lines = [
+        "| category | " + " | ".join(CATEGORY_COLUMNS) + " |",
+        "|---|" + "---|" * len(CATEGORY_COLUMNS),
+    ]
+    for category, row in rows.items():
+        lines.append(f"| {category} | " + " | ".join(fmt(row[c]) for c in CATEGORY_COLUMNS) + " |")
+    return lines
+
+
 def markdown(
     title: str,
     summaries: Mapping[str, Mapping[str, Any]],
     records: Mapping[str, Sequence[Mapping[str, Any]]],
+    categories: Categories | None = None,
 ) -> str:
     metrics = list(next(iter(summaries.values())))
     lines = [
@@ -59,6 +73,9 @@ def markdown(
         lines.append(
             f"| {metric} | " + " | ".join(fmt(s[metric]) for s in summaries.values()) + " |"
         )
+    for variant, rows in (categories or {}).items():
+        if rows:
+            lines += ["", f"## By category ({variant})", "", *category_table(rows)]
     first = next(iter(summaries))
     lines += ["", f"## The 10 worst answered questions ({first})", ""]
     for r in worst(records[first]):
@@ -103,15 +120,21 @@ def write_report(
     meta: Mapping[str, Any],
     summaries: Mapping[str, Mapping[str, Any]],
     records: Mapping[str, Sequence[Mapping[str, Any]]],
+    categories: Categories | None = None,
 ) -> list[Path]:
     """Write the three files into `out`; they are made in a temporary folder first, so a
-    failure leaves `out` as it was."""
+    failure leaves `out` as it was. `categories` (when any question has one) adds a table
+    per variant to report.md and a "categories" entry to report.json."""
     out.mkdir(parents=True, exist_ok=True)
     names = ("report.md", "report.json", "chart.png")
     with tempfile.TemporaryDirectory(dir=out) as tmp:
         staging = Path(tmp)
-        (staging / "report.md").write_text(markdown(title, summaries, records), encoding="utf-8")
-        data = {"meta": dict(meta), "summary": summaries, "records": records}
+        text = markdown(title, summaries, records, categories)
+        (staging / "report.md").write_text(text, encoding="utf-8")
+        data: dict[str, Any] = {"meta": dict(meta), "summary": summaries}
+        if categories and any(categories.values()):
+            data["categories"] = categories
+        data["records"] = records
         (staging / "report.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
         chart(staging / "chart.png", summaries)
         for name in names:

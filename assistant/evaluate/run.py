@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from assistant.answer.check import shown_citation_support
@@ -37,7 +38,7 @@ def gold_article_ids(question: Question, url_to_id: dict[str, str]) -> list[str]
 def citation_support(assistant: Assistant, answer: Answer) -> list[bool]:
     """For each citation marker shown in an LLM answer: does it name a sentence of the
     retrieved passages, verbatim, that supports the answer sentence carrying it?"""
-    passages = assistant.retrieve(answer.question)
+    passages = assistant.retrieve(answer.question, as_of=answer.as_of)
     retrieved = {
         (p.article.id, i)
         for p in passages
@@ -64,13 +65,19 @@ def citation_support(assistant: Assistant, answer: Answer) -> list[bool]:
     return figures + shown_citation_support(written, cited, embed, context)
 
 
+def citations_after(answer: Answer, as_of: datetime) -> int:
+    """Cited sentences from articles published after the as-of time (must always be 0)."""
+    return sum(1 for c in answer.citations if c.published is not None and c.published > as_of)
+
+
 def evaluate_question(
-    assistant: Assistant, question: Question, url_to_id: dict[str, str]
+    assistant: Assistant, question: Question, url_to_id: dict[str, str], as_of: datetime
 ) -> dict[str, Any]:
+    """Ask one question as of `as_of` and score the answer and the ranking behind it."""
     started = time.perf_counter()
-    answer = assistant.ask(question.question)
+    answer = assistant.ask(question.question, as_of=as_of)
     latency = 1000 * (time.perf_counter() - started)
-    passages = assistant.retrieve(question.question, RANK_DEPTH)
+    passages = assistant.retrieve(question.question, RANK_DEPTH, as_of=as_of)
     gold = gold_article_ids(question, url_to_id)
     evidence = [normalize_answer(e) for e in question.evidence if e.strip()]
     evidence_rank = (
@@ -93,12 +100,15 @@ def evaluate_question(
     return {
         "id": question.id,
         "question": question.question,
+        "as_of": as_of.isoformat(),
+        "category": question.category,
         "answerable": question.answerable,
         "gold_answers": list(question.answers),
         "gold_articles": gold,
         "answer": answer.text,
         "refused": answer.refused,
         "citations": [c.as_json() for c in answer.citations],
+        "citations_after_as_of": citations_after(answer, as_of),
         "article_rank": first_relevant_rank(article_ranking(passages), gold) if gold else None,
         "has_evidence": bool(evidence),
         "evidence_rank": evidence_rank,
@@ -118,12 +128,17 @@ def evaluate(
     assistant: Assistant,
     questions: Sequence[Question],
     on_progress: Callable[[int, int], None] | None = None,
+    as_of: datetime | None = None,
 ) -> list[dict[str, Any]]:
+    """Every question asked as of its own date, else `as_of`, else the time the run started
+    (one time for the whole run, so a run's answers can be compared with each other)."""
     catalog = assistant.search.index.catalog
     url_to_id = {canonical_url(url): i for url, i in catalog.url_ids().items()}
+    run_as_of = as_of or datetime.now(UTC)
     records = []
     for done, question in enumerate(questions, start=1):
-        records.append(evaluate_question(assistant, question, url_to_id))
+        asked = question.as_of or run_as_of
+        records.append(evaluate_question(assistant, question, url_to_id, asked))
         if on_progress:
             on_progress(done, len(questions))
     return records
@@ -153,6 +168,8 @@ def summarize(records: Sequence[dict[str, Any]], k: int) -> dict[str, float | No
         "false_refusal_rate": (
             sum(r["refused"] for r in answerable) / len(answerable) if answerable else None
         ),
+        # reports written before questions had dates have no such count
+        "citations_after_as_of": sum(r.get("citations_after_as_of", 0) for r in records),
         "latency_p50_ms": percentile(latencies, 0.5),
         "latency_p95_ms": percentile(latencies, 0.95),
     }
@@ -170,3 +187,23 @@ def summarize(records: Sequence[dict[str, Any]], k: int) -> dict[str, float | No
             }
         )
     return summary
+
+
+def by_category(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | int | None]]:
+    """One row per `category` (in order of first appearance): answer recall and hits@1 over
+    the category's answerable questions, refused answers, questions. Empty without categories."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        if r.get("category"):
+            groups.setdefault(r["category"], []).append(r)
+    rows: dict[str, dict[str, float | int | None]] = {}
+    for category, group in groups.items():
+        answerable = [r for r in group if r["answerable"]]
+        ranked = [r["article_rank"] for r in answerable if r["gold_articles"]]
+        rows[category] = {
+            "answer_recall": mean([r["answer_recall"] for r in answerable]),
+            "hits@1": hits_at(ranked, 1) if ranked else None,
+            "refused": sum(r["refused"] for r in group),
+            "questions": len(group),
+        }
+    return rows

@@ -1,9 +1,14 @@
 """The report metrics on a 5-question fixture whose values were worked out by hand."""
 
+import json
+from datetime import UTC, datetime
+
 import pytest
 
 from assistant.evaluate.metrics import answer_recall, citation_supported, percentile
-from assistant.evaluate.run import summarize
+from assistant.evaluate.report import markdown, write_report
+from assistant.evaluate.run import by_category, citations_after, summarize
+from assistant.types import Answer, Citation
 
 
 def record(qid, answerable, rank, ev_rank, has_ev, recall, refused, precision, latency):
@@ -46,6 +51,63 @@ def test_summary_matches_hand_computed_values():
     assert s["refusal_accuracy"] == pytest.approx(0.5)  # q4 refused, q5 not
     assert s["false_refusal_rate"] == pytest.approx(1 / 3)  # q3
     assert s["latency_p50_ms"] == 30.0 and s["latency_p95_ms"] == 50.0
+    assert s["citations_after_as_of"] == 0  # records without the count (older reports)
+
+
+def test_the_summary_totals_citations_dated_after_the_as_of_time():
+    late = [{**FIVE[0], "citations_after_as_of": 2}, {**FIVE[1], "citations_after_as_of": 0}]
+    assert summarize(late, k=5)["citations_after_as_of"] == 2
+
+
+def cited(n, published):
+    return Citation(n, f"a{n}", 0, "Text.", "Title", "Wire", published, None, 1.0)
+
+
+def test_only_citations_published_after_the_as_of_time_count_as_late():
+    as_of = datetime(2023, 3, 2, 23, 59, 59, tzinfo=UTC)
+    answer = Answer(
+        "q",
+        "text",
+        citations=(
+            cited(1, datetime(2023, 3, 2, 23, 59, 59, tzinfo=UTC)),  # at the as-of time: fine
+            cited(2, None),  # undated articles stay usable
+            cited(3, datetime(2023, 3, 3, 0, 0, tzinfo=UTC)),
+        ),
+    )
+    assert citations_after(answer, as_of) == 1
+
+
+CATEGORIZED = [
+    {**FIVE[0], "category": "sport"},  # rank 1, recall 1.0
+    {**FIVE[1], "category": "politics"},  # rank 3, recall 0.5
+    {**FIVE[2], "category": "sport"},  # no rank, recall 0, refused
+    {**FIVE[3], "category": "sport"},  # unanswerable, refused
+    {**FIVE[4], "category": None},
+]
+
+
+def test_each_category_gets_its_own_row_and_uncategorized_questions_none():
+    rows = by_category(CATEGORIZED)
+    assert list(rows) == ["sport", "politics"]
+    assert rows["sport"] == {"answer_recall": 0.5, "hits@1": 0.5, "refused": 2, "questions": 3}
+    assert rows["politics"] == {"answer_recall": 0.5, "hits@1": 0.0, "refused": 0, "questions": 1}
+    assert by_category(FIVE) == {}
+
+
+def test_the_report_has_a_category_table_in_markdown_and_json(tmp_path):
+    summaries = {"hybrid": summarize(CATEGORIZED, k=5)}
+    categories = {"hybrid": by_category(CATEGORIZED)}
+    text = markdown("t", summaries, {"hybrid": CATEGORIZED}, categories)
+    assert "## By category (hybrid)" in text
+    assert "| sport | 0.500 | 0.500 | 2 | 3 |" in text
+    write_report(tmp_path, "t", {}, summaries, {"hybrid": CATEGORIZED}, categories)
+    data = json.loads((tmp_path / "report.json").read_text())
+    assert data["categories"]["hybrid"]["politics"]["questions"] == 1
+    write_report(
+        tmp_path, "t", {}, {"hybrid": summarize(FIVE, 5)}, {"hybrid": FIVE}, {"hybrid": {}}
+    )
+    assert "categories" not in json.loads((tmp_path / "report.json").read_text())
+    assert "By category" not in (tmp_path / "report.md").read_text()
 
 
 def test_answer_recall_counts_each_gold_string():
