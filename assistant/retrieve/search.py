@@ -167,7 +167,9 @@ class HybridSearch:
         fused = reciprocal_rank_fusion(rankings, weights=weights)
         if not fused:
             return []
-        passages = [self._passage(cid, score) for cid, score in fused[: self.candidates]]
+        passages = [
+            self._passage(cid, score, filters) for cid, score in fused[: self.candidates]
+        ]
         if self.rerank and mode == "hybrid":
             passages = self._rerank(question, passages, query_vector)
         if filters.recency_half_life_days:
@@ -240,9 +242,15 @@ class HybridSearch:
             for carrier in (article, *self._copies.get(article_id, ()))
         )
 
-    def _passage(self, chunk_id: str, score: float) -> Passage:
+    def _passage(self, chunk_id: str, score: float, filters: Filters) -> Passage:
         chunk = self._chunks[chunk_id]
-        copies = tuple(self._copies.get(chunk.article_id, ()))
+        as_of = filters.as_of
+        # a copy run after the as-of time is not cited as "also carried by"
+        copies = tuple(
+            c
+            for c in self._copies.get(chunk.article_id, ())
+            if as_of is None or c.published is None or c.published <= as_of
+        )
         return Passage(chunk, self._articles[chunk.article_id], score, {"fused": score}, copies)
 
     def _rerank(

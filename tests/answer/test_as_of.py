@@ -17,6 +17,14 @@ from assistant.settings import load_settings
 from assistant.types import Answer
 from tests.conftest import write_article
 
+WIRE = (
+    "The disused lighthouse on Gannet Point will reopen as a maritime museum next spring, "
+    "the county council said on Tuesday, after a local trust raised 1.2 million pounds to "
+    "restore the tower and the keeper's cottage. The trust said volunteers would guide "
+    "visitors up the 142 steps to the lamp room, which has been closed since 1991.\n\n"
+    "The council will lease the site to the trust for 99 years at a nominal rent."
+)
+
 ARTICLES = [
     (
         "appointed.md",
@@ -55,6 +63,20 @@ ARTICLES = [
         "\n\nThe island council welcomed the cut.",
         "Harbourside Times",
         "2025-08-15T12:00:00+00:00",
+    ),
+    (
+        "gannet-a.md",
+        "Old lighthouse on Gannet Point to become a museum",
+        WIRE,
+        "Bay Herald",
+        "2025-04-01T10:00:00+00:00",
+    ),
+    (
+        "gannet-b-copy.md",
+        "Gannet Point lighthouse will be a museum",
+        "This wire report is carried in full. " + WIRE,
+        "Valley Times",
+        "2025-04-20T10:00:00+00:00",
     ),
     (
         "rowing.md",
@@ -186,6 +208,17 @@ def test_a_current_question_answered_from_old_sources_says_how_old_they_are(
     )
     assert "3.80" in answer.citations[0].text
     assert answer.note and "15 August 2025" in answer.note and "290 days" in answer.note
+
+
+@pytest.mark.parametrize(
+    ("as_of", "carriers"), [("2025-04-10", []), ("2025-05-01", ["Valley Times"])]
+)
+def test_a_copy_run_after_the_as_of_time_is_not_named_as_also_carrying_the_story(
+    assistant: Assistant, as_of: str, carriers: list[str]
+) -> None:
+    answer = assistant.ask("How much did the trust raise to restore the lighthouse?", as_of=as_of)
+    assert not answer.refused and answer.citations[0].outlet == "Bay Herald"
+    assert [c.outlet for c in answer.citations[0].also_carried_by] == carriers
 
 
 def test_a_kazan_summit_article_leads_over_the_older_johannesburg_one(

@@ -25,6 +25,13 @@ def test_outlet_and_date_filters_agree_between_python_and_chroma():
     }
 
 
+def test_the_as_of_time_rejects_later_articles_and_keeps_undated_ones():
+    f = Filters(as_of=datetime(2024, 5, 1, tzinfo=UTC))
+    assert f.accepts({"outlet": "A", "published_ts": MAY})
+    assert not f.accepts({"outlet": "A", "published_ts": MAY + 1})
+    assert f.accepts({"outlet": "A"})  # undated: older than any dated article
+
+
 def test_recency_bonus_halves_every_half_life_and_never_costs_more_than_a_fifth():
     f = Filters(recency_half_life_days=10)
     assert f.recency_factor(MAY, MAY) == 1.0
