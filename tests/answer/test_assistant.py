@@ -19,15 +19,16 @@ def results(sample_assistant):
     by_url = catalog.url_ids()
     out = []
     for q in QUESTIONS:
-        answer = sample_assistant.ask(q.question)
-        ranked = article_ranking(sample_assistant.retrieve(q.question, 5))
+        answer = sample_assistant.ask(q.question, as_of=q.as_of)
+        ranked = article_ranking(sample_assistant.retrieve(q.question, 5, as_of=q.as_of))
         gold = {by_url[u] for u in q.articles}
         out.append((q, answer, bool(gold & set(ranked[:5]))))
     return out
 
 
 def test_who_is_joining_brics_names_the_new_members_from_the_brics_article(sample_assistant):
-    answer = sample_assistant.ask("Who is joining BRICS?")
+    # asked as of the enlargement article's time; as of now the 2024 Kazan report leads
+    answer = sample_assistant.ask("Who is joining BRICS?", as_of="2023-12-31")
     assert not answer.refused
     for member in ("Iran", "Egypt", "Ethiopia", "Saudi Arabia"):
         assert member in answer.text
