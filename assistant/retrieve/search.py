@@ -167,9 +167,7 @@ class HybridSearch:
         fused = reciprocal_rank_fusion(rankings, weights=weights)
         if not fused:
             return []
-        passages = [
-            self._passage(cid, score, filters) for cid, score in fused[: self.candidates]
-        ]
+        passages = [self._passage(cid, score, filters) for cid, score in fused[: self.candidates]]
         if self.rerank and mode == "hybrid":
             passages = self._rerank(question, passages, query_vector)
         if filters.recency_half_life_days:
