@@ -36,6 +36,7 @@ WEIGHTS = {
     "position": 0.20,
 }
 MIN_SCORE = 0.45  # below: refuse
+MIN_WORDS = 4  # shorter "sentences" are datelines and fragments, never answers
 POSITION_SCALE = 3.0  # the position feature halves this many sentences into the article
 MIN_KEY_COVERAGE = 0.60  # share (by rarity) of the question's names the source must hold
 COMMON_KEY_IDF = 3.0  # names rarer than this (BM25 idf; 3.0: in about 5% of chunks) count
@@ -81,6 +82,13 @@ def support(item: ScoredSentence) -> float:
     return combine(item.features, CHOICE_ONLY)
 
 
+def is_statement(text: str) -> bool:
+    """A sentence that can answer: not a dateline ("New York CNN —") or a fragment of a few
+    words, which name-shaped words and the lead position would otherwise favour."""
+    stripped = text.strip()
+    return len(words(stripped)) >= MIN_WORDS and not stripped.endswith(("—", "–", "-", ":"))
+
+
 def score_sentences(
     question: str,
     cues: QuestionCues,
@@ -100,6 +108,8 @@ def score_sentences(
             if (article.id, i) in scored or i >= len(sentences):
                 continue
             sentence = sentences[i]
+            if not is_statement(sentence.text):
+                continue
             own = terms(sentence.text)
             before = terms(sentences[i - 1].text) if i > 0 else []
             features = {
