@@ -124,7 +124,7 @@ class Assistant:
         def answer_with(chosen: Filters) -> tuple[Answer, list[ScoredSentence]]:
             passages = self.search.search(question, k, chosen, mode=self.mode, query_vector=vector)
             scored = score_sentences(question, cues, passages, self.search, vector)
-            return decide(question, cues, scored, self.search, as_of=scope.as_of), scored
+            return decide(question, cues, scored, self.search), scored
 
         answer, scored = answer_with(scoped)
         notes = []

@@ -315,7 +315,6 @@ def decide(
     cues: QuestionCues,
     scored: Sequence[ScoredSentence],
     source: SentenceSource,
-    as_of: datetime | None = None,
 ) -> Answer:
     """The answer from scored sentences: refuse without support, else cite the best few."""
     if not scored or max(support(s) for s in scored) < MIN_SCORE:
