@@ -58,7 +58,9 @@ def test_eval_with_the_llm_reports_how_many_shown_citations_support_their_senten
     with llm_server(tmp_path / "llm", reply=RIGHT) as url:
         result = newsqa(
             "eval", str(questions), "--answerer", "llm", "--out", str(out), "-q",
-            env={"NEWSQA_LLM_URL": url},
+            # three numbered sources: each question's own article (the lead sentences of the
+            # other articles rank high enough to be numbered among eight)
+            env={"NEWSQA_LLM_URL": url, "NEWSQA_LLM_SOURCES": "3"},
         )  # fmt: skip
     assert result.returncode == 0, result.stderr
     summary = json.loads((out / "report.json").read_text())["summary"]["hybrid"]

@@ -3,8 +3,10 @@
 Each sentence of the retrieved passages is scored by its similarity to the question (the
 sentence vector pooled at ingest), the rare question words it and the sentence before it
 cover, whether it holds a new thing of the asked-for kind (a number for "how many", a name
-for "who"), and the rank of its passage. The best one or few become the answer. Refusal
-needs both a good score and the question's names found in the source.
+for "who"), the rank of its passage and how near the top of its article it stands. The best
+one or few become the answer; a later source giving another value (an update) leads, and an
+older one giving another value is shown as an earlier report with its date. Refusal needs
+both a good score and the question's names found in the source.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ class ScoredSentence:
 
 
 def combine(features: dict[str, float], leave_out: tuple[str, ...] = ()) -> float:
-    return sum(WEIGHTS[name] * features[name] for name in WEIGHTS if name not in leave_out)
+    return sum(WEIGHTS[name] * features.get(name, 0.0) for name in WEIGHTS if name not in leave_out)
 
 
 # Where a sentence stands in its article tells which sentence answers, not whether the
@@ -82,7 +84,7 @@ CHOICE_ONLY = ("position",)
 def support(item: ScoredSentence) -> float:
     """How well the sources answer, by this sentence: its score without the choice-only
     features."""
-    return combine(item.features, CHOICE_ONLY)
+    return item.score - sum(WEIGHTS[name] * item.features.get(name, 0.0) for name in CHOICE_ONLY)
 
 
 def is_statement(text: str) -> bool:
