@@ -85,8 +85,14 @@ class Assistant:
         """The passages that best match `question`, read as of `as_of` (default: the filters'
         as_of, else now): nothing published after it, and the question's time words applied."""
         scope = time_scope(question, self._as_of(as_of, filters))
-        scoped = scoped_filters(filters, scope, self._settings_time().recent_half_life_days)
-        return self.search.search(question, k or self.k, scoped, mode=self.mode)
+        half_life = self._settings_time().recent_half_life_days
+        scoped = scoped_filters(filters, scope, half_life)
+        passages = self.search.search(question, k or self.k, scoped, mode=self.mode)
+        for _, outside in [] if passages else window_fallbacks(filters, scope, half_life):
+            passages = self.search.search(question, k or self.k, outside, mode=self.mode)
+            if passages:
+                break
+        return passages
 
     def _as_of(self, as_of: AsOf, filters: Filters | None) -> datetime:
         if as_of is None and filters is not None and filters.as_of is not None:
@@ -129,15 +135,8 @@ class Assistant:
         answer, scored = answer_with(scoped)
         notes = []
         if scope.window and answer.refused:
-            # nothing in the window answers: the nearest articles before it, else (a named
-            # month or year: "the hottest day in 2024" is often reported later) those after
-            # it, up to the as-of time; the answer says so
-            outer = scoped_filters(
-                filters, replace(scope, since=None, until=None), settings.recent_half_life_days
-            )
-            fallbacks = [("earlier", replace(outer, until=scope.since))]
-            if scope.until is not None and scope.until < scope.as_of:
-                fallbacks.append(("later", replace(outer, since=scope.until)))
+            # nothing in the window answers: look outside it, and say so
+            fallbacks = window_fallbacks(filters, scope, settings.recent_half_life_days)
             for which, chosen in fallbacks:
                 retry, retry_scored = answer_with(chosen)
                 if not retry.refused:
@@ -166,6 +165,21 @@ class Assistant:
 
     def close(self) -> None:
         self.search.index.close()
+
+
+def window_fallbacks(
+    filters: Filters | None, scope: TimeScope, half_life: float
+) -> list[tuple[str, Filters]]:
+    """Where to look when the question's window holds nothing that answers: the articles
+    before it, then (a named month or year: "the hottest day in 2024" is often reported
+    later) those after it, up to the as-of time."""
+    if not scope.window:
+        return []
+    outer = scoped_filters(filters, replace(scope, since=None, until=None), half_life)
+    fallbacks = [("earlier", replace(outer, until=scope.since))]
+    if scope.until is not None and scope.until < scope.as_of:
+        fallbacks.append(("later", replace(outer, since=scope.until)))
+    return fallbacks
 
 
 def stale_note(answer: Answer, scope: TimeScope, stale_after_days: float) -> str | None:

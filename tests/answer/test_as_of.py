@@ -227,3 +227,12 @@ def test_a_kazan_summit_article_leads_over_the_older_johannesburg_one(
     answer = sample_assistant.ask("Where is the BRICS summit being held?")
     assert not answer.refused
     assert "Kazan" in answer.citations[0].text
+
+
+def test_retrieval_looks_outside_an_empty_window_up_to_the_as_of_time(assistant: Assistant) -> None:
+    passages = assistant.retrieve(
+        "Who became chief executive of the Kestrel Bay Port Authority in 2023?", as_of="2025-03-01"
+    )
+    assert passages  # nothing was published in 2023: the articles after it, up to 1 March 2025
+    assert all(p.article.published <= as_of_time("2025-03-01") for p in passages)
+    assert "Renn" not in " ".join(p.chunk.text for p in passages)
