@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -75,22 +75,26 @@ def question_from_record(record: object, where: str) -> Question:
     )
 
 
-def load_questions(path: Path) -> list[Question]:
-    """All questions of a JSONL file; the first bad line raises SourceError naming file:line."""
+def jsonl_records(path: Path) -> Iterator[tuple[str, object]]:
+    """("file:line", record) for each non-empty line of a JSONL file; an unreadable file or
+    a line that is not JSON raises SourceError naming it."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise SourceError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    questions = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
         try:
-            record = json.loads(line)
+            yield where, json.loads(line)
         except json.JSONDecodeError as exc:
             raise SourceError(where, f"invalid JSON ({exc.msg})") from None
-        questions.append(question_from_record(record, where))
+
+
+def load_questions(path: Path) -> list[Question]:
+    """All questions of a JSONL file; the first bad line raises SourceError naming file:line."""
+    questions = [question_from_record(record, where) for where, record in jsonl_records(path)]
     if not questions:
         raise SourceError(str(path), "no questions in the file")
     return questions

@@ -9,12 +9,11 @@ articles.jsonl` loads them, so an index built that way is the same index.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 from assistant.errors import SourceError
-from assistant.evaluate.dataset import Question, load_questions
+from assistant.evaluate.dataset import Question, jsonl_records, load_questions
 from assistant.evaluate.realtimeqa import CorpusSet
 from assistant.ingest.loaders import article_from_record
 from assistant.types import Article
@@ -37,21 +36,7 @@ def split_of(question: Question) -> str:
 def load_articles(path: Path) -> list[Article]:
     """Every article of the corpus file; a bad record is an error naming file:line (the
     cache key is the file's content, so a partial corpus must not pass for the whole)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise SourceError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    articles = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SourceError(where, f"invalid JSON ({exc.msg})") from None
-        articles.append(article_from_record(record, where))
-    return articles
+    return [article_from_record(record, where) for where, record in jsonl_records(path)]
 
 
 def load_realtimeqa2023(root: Path, split: str = "test") -> CorpusSet:
