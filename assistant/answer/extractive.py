@@ -48,7 +48,7 @@ COMMON_KEY_IDF = 3.0  # names rarer than this (BM25 idf; 3.0: in about 5% of chu
 EXTRA_RATIO = 0.75  # further sentences join the answer when this close to the best
 MAX_SENTENCES = 3
 CONFLICT_RATIO = 0.80  # competing figures are shown when their sentences score this close
-NEWER_RATIO = 0.90  # a newer answering sentence this close to the best one leads instead
+NEWER_RATIO = 0.85  # a newer answering sentence this close to the best one leads instead
 EARLIER_RATIO = 0.85  # an older report with another value is shown when it scores this close
 SAME_TIME_DAYS = 7.0  # sources this close in date that disagree "differ"; else older is earlier
 REQUIRE_KIND = True  # a who/when/how-many question needs a sentence holding such a thing
@@ -200,8 +200,9 @@ def main_value(item: ScoredSentence, cues: QuestionCues, question: str) -> str |
 
 def merit(item: ScoredSentence) -> float:
     """How well a sentence itself answers: its score without the rank of its passage (which
-    only says which article the search met first)."""
-    return combine(item.features, ("rank",))
+    only says which article the search met first) and its place in the article (every
+    article has a lead)."""
+    return combine(item.features, ("rank", *CHOICE_ONLY))
 
 
 def lead_sentence(
@@ -222,7 +223,7 @@ def lead_sentence(
         and _days_apart(s, best) > SAME_TIME_DAYS
         and main_value(s, cues, question) not in (None, best_value)
     ]
-    return max(updates, key=lambda s: (_stamp(s), s.score)) if updates else best
+    return max(updates, key=lambda s: (_stamp(s), merit(s))) if updates else best
 
 
 def earlier_report(
