@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ offline.enforce()
 
 from assistant.index.embeddings import Embedder  # noqa: E402
 from assistant.settings import Settings, load_settings  # noqa: E402
+from assistant.types import Citation  # noqa: E402
 
 # the documented keys of `newsqa ask --json` (README)
 ANSWER_JSON_KEYS = frozenset(
@@ -72,6 +74,14 @@ def write_article(
     path = folder / name
     path.write_text("\n".join([*lines, "---", body, ""]), encoding="utf-8")
     return path
+
+
+def citation(n: int, outlet: str | None, published: datetime | None) -> Citation:
+    """A literal citation numbered `n`, for tests of how answers are shown."""
+    return Citation(
+        n=n, article_id=f"a{n}", sentence_index=0, text=f"Sentence {n}.", title=f"Story {n}",
+        outlet=outlet, published=published, url=None, score=1.0,
+    )  # fmt: skip
 
 
 @pytest.fixture

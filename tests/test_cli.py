@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import format_answer
-from assistant.types import Answer, Citation
-from tests.conftest import ANSWER_JSON_KEYS, write_article
+from assistant.types import Answer
+from tests.conftest import ANSWER_JSON_KEYS, citation, write_article
 
 
 def newsqa(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -216,13 +216,6 @@ def test_ask_as_of_a_date_cites_nothing_published_after_it(sample_index_dir):
     assert "The Atlas Dispatch" not in text.stdout
 
 
-def citation(n: int, outlet: str, published: datetime | None) -> Citation:
-    return Citation(
-        n=n, article_id=f"a{n}", sentence_index=0, text=f"Sentence {n}.", title=f"Story {n}",
-        outlet=outlet, published=published, url=None, score=1.0,
-    )  # fmt: skip
-
-
 def test_the_terminal_answer_shows_its_as_of_date_and_lists_earlier_reports_apart():
     answer = Answer(
         question="How many troops?",
@@ -330,9 +323,9 @@ def test_eval_asks_each_question_as_of_its_date_and_reports_each_category(small_
     assert records["rate"]["answer_recall"] == 0.0
     assert records["rate-after"]["answer_recall"] == 1.0
     for record in records.values():
-        for citation in record["citations"]:
-            published = datetime.fromisoformat(citation["published"])
-            assert published <= datetime.fromisoformat(record["as_of"]), (record["id"], citation)
+        for cited in record["citations"]:
+            published = datetime.fromisoformat(cited["published"])
+            assert published <= datetime.fromisoformat(record["as_of"]), (record["id"], cited)
     assert data["summary"]["hybrid"]["citations_after_as_of"] == 0
     assert data["meta"]["as_of"] == "2024-01-01T23:59:59.999999+00:00"
     world = data["categories"]["hybrid"]["world"]

@@ -8,15 +8,8 @@ import pytest
 
 from assistant.chat.ui import answer_markdown, read_as_of, source_html
 from assistant.errors import ConfigError
-from assistant.types import Answer, Citation
-
-
-def citation(n: int, outlet: str | None, published: datetime | None) -> Citation:
-    return Citation(
-        n=n, article_id=f"a{n}", sentence_index=0, text=f"Sentence {n}.", title=f"Story {n}",
-        outlet=outlet, published=published, url=None, score=1.0,
-    )  # fmt: skip
-
+from assistant.types import Answer
+from tests.conftest import citation
 
 TROOPS = Answer(
     question="How many troops?",
