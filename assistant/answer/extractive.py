@@ -1,23 +1,35 @@
 """The default answerer: choose source sentences that answer the question, verbatim, cited.
 
-Each sentence of the retrieved passages is scored by its similarity to the question (the
-sentence vector pooled at ingest), the rare question words it and the sentence before it
-cover, whether it holds a new thing of the asked-for kind (a number for "how many", a name
-for "who"), the rank of its passage and how near the top of its article it stands. The best
-one or few become the answer; a later source giving another value (an update) leads, and an
-older one giving another value is shown as an earlier report with its date. Refusal needs
-both a good score and the question's names found in the source.
+Each sentence of the retrieved passages gets features (assistant/answer/features.py): its
+similarity to the question, the rare question words it and the sentence before it cover,
+whether it holds a thing of the asked-for kind, its passage's rank and its place in the
+article. A learned combiner (assistant/answer/combiner.py) turns them into the probability
+that the sentence answers. The best becomes the answer, and others join only when they add
+a new thing of the asked-for kind (named entities, assistant/answer/entities.py); a later
+source giving another value (an update) leads, and an older one giving another value is
+shown as an earlier report with its date. Refusal needs both a probability above the
+combiner's threshold and the question's names in the source.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from assistant.answer.combiner import Combiner, default_combiner
 from assistant.answer.conflicts import Claim, figure_conflict, figure_value, magnitude_of
 from assistant.answer.cues import QuestionCues, new_things
+from assistant.answer.entities import (
+    Entity,
+    EntityTagger,
+    asked_labels,
+    new_entities,
+    shared_tagger,
+)
+from assistant.answer.features import sentence_features
 from assistant.text import contains_term, coverage, quoted, terms, words
 from assistant.types import Answer, Article, Carrier, Citation, Conflict, Sentence
 
@@ -26,34 +38,25 @@ if TYPE_CHECKING:
 
     from assistant.retrieve.search import Passage
 
-# Feature weights and thresholds: the best of a grid search (1,944 settings) over the
-# bundled question set and the RealTimeQA dev weeks, scored by answer recall, refusals and
-# false refusals; "position" (0.20-0.40, scale 1-12) was added later the same way, with all 22
-# RealTimeQA weeks indexed and dev questions asked as of their dates (0.30 and 3: dev answer
-# recall 0.582 -> 0.622, first-sentence 0.418 -> 0.490; bundled set 0.806, refusals 0.875).
-# The RealTimeQA test weeks were not used.
-WEIGHTS = {
-    "similarity": 0.25,
-    "terms": 0.05,
-    "context": 0.10,
-    "kind": 0.10,
-    "rank": 0.20,
-}
-# Added for choosing among sentences, left out of the refusal threshold: where a sentence
-# stands in its article tells which sentence answers, not whether the articles answer at all.
-# (Counting the asked-for kind again here, 0.1 or 0.2, lowered dev answer recall to 0.622.)
-CHOICE_WEIGHTS = {"position": 0.30}
-MIN_SCORE = 0.45  # below: refuse
+# Thresholds on the combiner's probabilities (assistant/answer/combiner.py; the refusal
+# threshold is in its weights file), chosen on RealTimeQA 2022 dev weeks, the 2023 weeks up to
+# 2023-02-24 and the bundled set (bench/train_combiner.py prints what each gives).
+# A second gate kept from the hand-set scorer this combiner replaced (a grid search over the
+# bundled set and RealTimeQA dev weeks): a weighted sum of the features below MIN_SUPPORT
+# means nothing answers. With it the bundled set refuses 7 of its 8 unanswerable questions;
+# the learned probability alone refused 5 at the same false-refusal rate.
+SUPPORT_WEIGHTS = {"similarity": 0.25, "terms": 0.05, "context": 0.10, "kind": 0.10, "rank": 0.20}
+MIN_SUPPORT = 0.45
 MIN_WORDS = 4  # shorter "sentences" are datelines and fragments, never answers
-POSITION_SCALE = 3.0  # the position feature halves this many sentences into the article
 MIN_KEY_COVERAGE = 0.60  # share (by rarity) of the question's names the source must hold
 COMMON_KEY_IDF = 3.0  # names rarer than this (BM25 idf; 3.0: in about 5% of chunks) count
-EXTRA_RATIO = 0.75  # further sentences join the answer when this close to the best
+EXTRA_RATIO = 0.5  # a further sentence may join the answer when this close to the best
 MAX_SENTENCES = 3
-CONFLICT_RATIO = 0.80  # competing figures are shown when their sentences score this close
-NEWER_RATIO = 0.85  # a newer answering sentence this close to the best one leads instead
-EARLIER_RATIO = 0.85  # an older report with another value is shown when it scores this close
+CONFLICT_RATIO = 0.55  # competing figures are shown when their sentences score this close
+NEWER_RATIO = 0.6  # a newer answering sentence this close to the best one leads instead
+EARLIER_RATIO = 0.6  # an older report with another value is shown when it scores this close
 SAME_TIME_DAYS = 7.0  # sources this close in date that disagree "differ"; else older is earlier
+TAGGED = 5  # the best this many sentences get named entities (~2 ms each on 2 cores)
 REQUIRE_KIND = True  # a who/when/how-many question needs a sentence holding such a thing
 
 
@@ -70,22 +73,15 @@ class ScoredSentence:
     sentence: Sentence
     article: Article
     passage_rank: int
-    score: float
+    score: float  # the combiner's probability that this sentence answers
     features: dict[str, float]
     copies: tuple[Article, ...] = ()
+    entities: tuple[Entity, ...] = ()  # things of the asked-for kind the question does not name
 
 
-def combine(features: dict[str, float], leave_out: tuple[str, ...] = ()) -> float:
-    return sum(WEIGHTS[name] * features.get(name, 0.0) for name in WEIGHTS if name not in leave_out)
-
-
-def choice_bonus(features: dict[str, float]) -> float:
-    return sum(w * features.get(name, 0.0) for name, w in CHOICE_WEIGHTS.items())
-
-
-def support(item: ScoredSentence) -> float:
-    """How well the sources answer, by this sentence: its score without the choice bonus."""
-    return item.score - choice_bonus(item.features)
+def support(features: dict[str, float]) -> float:
+    """The hand-set support score of a sentence (the second refusal gate)."""
+    return sum(w * features.get(name, 0.0) for name, w in SUPPORT_WEIGHTS.items())
 
 
 def is_statement(text: str) -> bool:
@@ -101,8 +97,14 @@ def score_sentences(
     passages: Sequence[Passage],
     source: SentenceSource,
     query_vector: np.ndarray,
+    *,
+    combiner: Combiner | None = None,
+    tagger: EntityTagger | None = None,
 ) -> list[ScoredSentence]:
-    """Every sentence of the passages, scored, best first (a sentence counted once)."""
+    """Every statement of the passages once, scored by the combiner, best first. The best
+    few also get their named entities of the asked-for kind (what a further sentence must
+    add, and the words that answer)."""
+    model = combiner or default_combiner()
     weights = source.term_weights(list(cues.terms))
     scored: dict[tuple[str, int], ScoredSentence] = {}
     for rank, passage in enumerate(passages):
@@ -118,24 +120,32 @@ def score_sentences(
                 continue
             own = terms(sentence.text)
             before = terms(sentences[i - 1].text) if i > 0 else []
-            features = {
-                "similarity": float(vectors[i] @ query_vector) if vectors is not None else 0.0,
-                "terms": coverage(cues.terms, own, weights),
-                "context": coverage(cues.terms, own + before + title_terms, weights),
-                "kind": 1.0 if cues.kind == "any" or new_things(sentence.text, cues) else 0.0,
-                "rank": 1.0 / (1 + rank),
-                # news puts the facts first: the lead sentences answer most questions
-                "position": 1.0 / (1 + sentence.index / POSITION_SCALE),
-            }
-            scored[(article.id, i)] = ScoredSentence(
-                sentence,
-                article,
-                rank,
-                combine(features) + choice_bonus(features),
-                features,
-                passage.copies,
+            features = sentence_features(
+                similarity=float(vectors[i] @ query_vector) if vectors is not None else 0.0,
+                terms=coverage(cues.terms, own, weights),
+                context=coverage(cues.terms, own + before + title_terms, weights),
+                kind=cues.kind == "any" or bool(new_things(sentence.text, cues)),
+                rank=rank,
+                index=sentence.index,
             )
-    return sorted(scored.values(), key=lambda s: -s.score)
+            scored[(article.id, i)] = ScoredSentence(
+                sentence, article, rank, model.probability(features), features, passage.copies
+            )
+    ranked = sorted(scored.values(), key=lambda s: -s.score)
+    return with_entities(question, ranked, tagger or shared_tagger())
+
+
+def with_entities(
+    question: str, ranked: list[ScoredSentence], tagger: EntityTagger
+) -> list[ScoredSentence]:
+    """The ranking with the first TAGGED sentences' entities of the asked-for kind added."""
+    head = ranked[:TAGGED]
+    labels = asked_labels(question)
+    tagged = tagger.tag([s.sentence.text for s in head])
+    return [
+        replace(s, entities=tuple(new_entities(s.sentence.text, found, question, labels)))
+        for s, found in zip(head, tagged, strict=True)
+    ] + ranked[TAGGED:]
 
 
 def key_coverage(cues: QuestionCues, article: Article, source: SentenceSource) -> float:
@@ -205,10 +215,10 @@ def main_value(item: ScoredSentence, cues: QuestionCues, question: str) -> str |
 
 
 def merit(item: ScoredSentence) -> float:
-    """How well a sentence itself answers: its score without the rank of its passage (which
-    only says which article the search met first) and its place in the article (every
-    article has a lead)."""
-    return combine(item.features, ("rank",))
+    """How well a sentence itself answers: its probability without the rank of its passage
+    (which only says which article the search met first) and its place in the article
+    (every article has a lead)."""
+    return default_combiner().merit(item.features)
 
 
 def lead_sentence(
@@ -298,8 +308,33 @@ def choose(
         for item in current:
             if len(chosen) >= MAX_SENTENCES or item.score < EXTRA_RATIO * best.score:
                 break
-            chosen.append(item)
+            if adds_to(item, chosen):
+                chosen.append(item)
     return chosen, conflict, earlier
+
+
+_PRONOUN_START = re.compile(
+    r"^\W*(?:he|she|it|they|his|her|its|their|this|these|those|that)\b", re.I
+)
+
+
+def adds_to(item: ScoredSentence, chosen: Sequence[ScoredSentence]) -> bool:
+    """A further sentence joins a short answer only when it names a new thing of the asked-for
+    kind, or when it is the sentence just before the lead and the lead opens with a pronoun
+    ("She was appointed ...": the sentence before says who she is)."""
+    lead = chosen[0]
+    if (
+        item.article.id == lead.article.id
+        and item.sentence.index == lead.sentence.index - 1
+        and _PRONOUN_START.match(lead.sentence.text)
+    ):
+        return True
+    said = set(words(" ".join(c.sentence.text for c in chosen)))
+    for entity in item.entities:
+        own = [w for w in words(item.sentence.text[entity.start : entity.end]) if w not in said]
+        if own:
+            return True
+    return False
 
 
 def refusal(question: str, scored: Sequence[ScoredSentence], note: str) -> Answer:
@@ -329,7 +364,11 @@ def decide(
     source: SentenceSource,
 ) -> Answer:
     """The answer from scored sentences: refuse without support, else cite the best few."""
-    if not scored or max(support(s) for s in scored) < MIN_SCORE:
+    if (
+        not scored
+        or scored[0].score < default_combiner().threshold
+        or max(support(s.features) for s in scored) < MIN_SUPPORT
+    ):
         return refusal(question, scored, "")
     best = scored[0]
     if key_coverage(cues, best.article, source) < MIN_KEY_COVERAGE:
