@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from assistant.answer.check import shown_citation_support
-from assistant.answer.extractive import DIFFER_PREFIX
 from assistant.evaluate.dataset import Question
 from assistant.evaluate.metrics import (
     answer_recall,
@@ -53,16 +52,13 @@ def citation_support(assistant: Assistant, answer: Answer) -> list[bool]:
             context[c.n] = " ".join(x for x in (c.outlet, c.title) if x)
     # the "Sources differ" line is ours, not the model's: each figure in it must be in the
     # sentence it cites; the model's sentences go through the support rule
-    written = "\n\n".join(
-        part for part in answer.text.split("\n\n") if not part.startswith(DIFFER_PREFIX)
-    )
     figures = [
         n in cited and normalize_answer(value) in normalize_answer(cited[n])
         for conflict in answer.conflicts
         for value, n in conflict.values
     ]
     embed = assistant.search.embedder.embed
-    return figures + shown_citation_support(written, cited, embed, context)
+    return figures + shown_citation_support(answer.sentences, cited, embed, context)
 
 
 def citations_after(answer: Answer, as_of: datetime) -> int:

@@ -67,7 +67,6 @@ def test_only_citations_published_after_the_as_of_time_count_as_late():
     as_of = datetime(2023, 3, 2, 23, 59, 59, tzinfo=UTC)
     answer = Answer(
         "q",
-        "text",
         citations=(
             cited(1, datetime(2023, 3, 2, 23, 59, 59, tzinfo=UTC)),  # at the as-of time: fine
             cited(2, None),  # undated articles stay usable

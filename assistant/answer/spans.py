@@ -1,0 +1,28 @@
+"""Where in a cited sentence the answer stands: the character spans of the words that answer
+(the name, number or date of the asked-for kind that the question does not already name).
+
+Built on the question-cue heuristics for now; the signature is all callers rely on."""
+
+from __future__ import annotations
+
+from assistant.answer.cues import QuestionCues, new_things
+
+Span = tuple[int, int]
+
+
+def answer_spans(sentence_text: str, cues: QuestionCues) -> tuple[Span, ...]:
+    """(start, end) offsets into `sentence_text`, in order, of each answering thing; none
+    when the question asks for no particular kind of thing."""
+    spans: list[Span] = []
+    cursor = 0
+    for found in new_things(sentence_text, cues):
+        # a name's pattern takes in a full stop that ends the sentence ("Modi."); an
+        # abbreviation ("U.S.") keeps its own
+        thing = found[:-1] if found.endswith(".") and "." not in found[:-1] else found
+        # things come in sentence order, so each is found after the one before it
+        start = sentence_text.find(thing, cursor)
+        if start < 0:
+            continue
+        spans.append((start, start + len(thing)))
+        cursor = start + len(thing)
+    return tuple(spans)
