@@ -239,7 +239,7 @@ def test_the_terminal_answer_shows_its_as_of_date_and_lists_earlier_reports_apar
     assert lines[sources + 3] == "[3] Story 3 - Undated Weekly - undated"
     assert earlier > sources + 3
     assert lines[earlier + 1] == "[2] Story 2 - Han River Daily - 2024-10-10"
-    assert not format_answer(answer).startswith("As of")
+    assert not format_answer(answer).startswith("As of 21 October 2024")
 
 
 def test_the_terminal_lists_an_article_cited_twice_once_with_each_sentence_numbered():
@@ -344,6 +344,8 @@ def test_eval_asks_each_question_as_of_its_date_and_reports_each_category(small_
     }
     assert records["early"]["refused"] and not records["early"]["citations"]
     assert records["late"]["answer_recall"] == 1.0
+    assert records["late"]["first_sentence_found"] and records["late"]["answer_sentences"] >= 1
+    assert records["early"]["first_sentence_found"] is False  # refused
     assert records["rate"]["answer_recall"] == 0.0
     assert records["rate-after"]["answer_recall"] == 1.0
     for record in records.values():
@@ -351,10 +353,14 @@ def test_eval_asks_each_question_as_of_its_date_and_reports_each_category(small_
             published = datetime.fromisoformat(cited["published"])
             assert published <= datetime.fromisoformat(record["as_of"]), (record["id"], cited)
     assert data["summary"]["hybrid"]["citations_after_as_of"] == 0
+    assert "| first_sentence_recall |" in run.stdout and "| sentences_per_answer |" in run.stdout
     assert data["meta"]["as_of"] == "2024-01-01T23:59:59.999999+00:00"
     world = data["categories"]["hybrid"]["world"]
     assert (world["questions"], world["refused"], world["answer_recall"]) == (2, 1, 0.5)
-    assert "| category (hybrid) | answer_recall | hits@1 | refused | questions |" in run.stdout
+    assert (
+        "| category (hybrid) | answer_recall | first_sentence_recall | hits@1 | refused | "
+        "questions |"
+    ) in run.stdout
     assert "| money | 0.500 |" in run.stdout and "| citations_after_as_of | 0 |" in run.stdout
     assert "## By category (hybrid)" in (out / "report.md").read_text()
 

@@ -10,6 +10,7 @@ from typing import Any
 from assistant.answer.check import shown_citation_support
 from assistant.evaluate.dataset import Question
 from assistant.evaluate.metrics import (
+    answer_found,
     answer_recall,
     citation_supported,
     first_relevant_rank,
@@ -61,6 +62,23 @@ def citation_support(assistant: Assistant, answer: Answer) -> list[bool]:
     return figures + shown_citation_support(answer.sentences, cited, embed, context)
 
 
+def first_sentence_found(gold_answers: Sequence[str], answer: Answer) -> bool | None:
+    """Whether the first answer sentence that cites a source holds a gold answer string
+    (None without gold answers; a refusal holds none)."""
+    if not gold_answers:
+        return None
+    first = next((s for s in answer.sentences if s.cites), None)
+    if answer.refused or first is None:
+        return False
+    return any(answer_found(gold, first.text) for gold in gold_answers)
+
+
+def sentences_shown(answer: Answer) -> int | None:
+    """How many sentences the answer shows: its answer sentences and its earlier reports
+    (a "Sources differ" line quotes no sentence of its own); None for a refusal."""
+    return None if answer.refused else len(answer.sentences) + len(answer.earlier)
+
+
 def citations_after(answer: Answer, as_of: datetime) -> int:
     """Cited sentences from articles published after the as-of time (must always be 0)."""
     return sum(1 for c in answer.citations if c.published is not None and c.published > as_of)
@@ -109,6 +127,8 @@ def evaluate_question(
         "has_evidence": bool(evidence),
         "evidence_rank": evidence_rank,
         "answer_recall": 0.0 if recall is not None and answer.refused else recall,
+        "first_sentence_found": first_sentence_found(question.answers, answer),
+        "answer_sentences": sentences_shown(answer),
         "citation_precision": (
             None if answer.refused or not supported else sum(supported) / len(supported)
         ),
@@ -140,6 +160,13 @@ def evaluate(
     return records
 
 
+def first_sentence_recall(answerable: Sequence[dict[str, Any]]) -> float | None:
+    """Share of answerable questions with gold answers whose first cited answer sentence
+    holds one (records written before this count have none)."""
+    found = [r.get("first_sentence_found") for r in answerable]
+    return mean([None if f is None else float(f) for f in found])
+
+
 def summarize(records: Sequence[dict[str, Any]], k: int) -> dict[str, float | None]:
     """The headline metrics of one run (DESIGN.md, docs/evaluation.md)."""
     answerable = [r for r in records if r["answerable"]]
@@ -157,6 +184,8 @@ def summarize(records: Sequence[dict[str, Any]], k: int) -> dict[str, float | No
         "mrr@10": mrr_at(ranked, 10) if ranked else None,
         f"evidence_recall@{k}": hits_at(evidence_ranks, k) if evidence_ranks else None,
         "answer_recall": mean([r["answer_recall"] for r in answerable]),
+        "first_sentence_recall": first_sentence_recall(answerable),
+        "sentences_per_answer": mean([r.get("answer_sentences") for r in records]),
         "citation_precision": mean([r["citation_precision"] for r in records]),
         "refusal_accuracy": (
             sum(r["refused"] for r in unanswerable) / len(unanswerable) if unanswerable else None
@@ -186,8 +215,9 @@ def summarize(records: Sequence[dict[str, Any]], k: int) -> dict[str, float | No
 
 
 def by_category(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | int | None]]:
-    """One row per `category` (in order of first appearance): answer recall and hits@1 over
-    the category's answerable questions, refused answers, questions. Empty without categories."""
+    """One row per `category` (in order of first appearance): answer recall, first-sentence
+    recall and hits@1 over the category's answerable questions, refused answers, questions.
+    Empty without categories."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in records:
         if r.get("category"):
@@ -198,6 +228,7 @@ def by_category(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, float 
         ranked = [r["article_rank"] for r in answerable if r["gold_articles"]]
         rows[category] = {
             "answer_recall": mean([r["answer_recall"] for r in answerable]),
+            "first_sentence_recall": first_sentence_recall(answerable),
             "hits@1": hits_at(ranked, 1) if ranked else None,
             "refused": sum(r["refused"] for r in group),
             "questions": len(group),
