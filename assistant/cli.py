@@ -285,9 +285,10 @@ def as_of_label(moment: datetime) -> str:
     return f"{long_date(moment)}, {moment:%H:%M} {moment.tzname() or 'UTC'}"
 
 
-def _source_lines(source: Any) -> list[str]:
+def _source_lines(source: Any, earlier: Sequence[int]) -> list[str]:
     """One cited article: "[1, 2] title - outlet - date - link (also carried by ...)", then
-    each cited sentence, with its number when the article has more than one."""
+    each cited sentence, with its number when the article has more than one (and marked
+    when it is an earlier report in an article also cited for the current answer)."""
     c = source.first
     when = c.published.date().isoformat() if c.published else "undated"
     where = " - ".join(x for x in (c.outlet, when, c.url) if x)
@@ -298,19 +299,19 @@ def _source_lines(source: Any) -> list[str]:
     also = f" (also carried by {carriers})" if carriers else ""
     numbers = ", ".join(str(n) for n in source.numbers)
     lines = [f"[{numbers}] {c.title} - {where}{also}"]
-    several = len(source.citations) > 1
+    if len(source.citations) == 1:
+        return [*lines, f'    "{c.text}"']
     for cited in source.citations:
-        lines.append(f'    {f"[{cited.n}] " if several else ""}"{cited.text}"')
+        label = "(earlier report) " if cited.n in earlier else ""
+        lines.append(f'    [{cited.n}] {label}"{cited.text}"')
     return lines
 
 
 def format_answer(answer: Any, *, show_as_of: bool = False) -> str:
     """The answer for a terminal: the as-of date (when one was asked for), text, the LLM
     note and dropped sentences, then the cited articles, each once with its date and the
-    sentences cited from it; older reports that gave another value come last, under their
-    own heading."""
-    from assistant.types import by_article
-
+    sentences cited from it; articles cited only as older reports that gave another value
+    come last, under their own heading."""
     lines = [f"As of {as_of_label(answer.as_of)}", ""] if show_as_of and answer.as_of else []
     lines += [answer.text, ""]
     if answer.note:
@@ -319,16 +320,16 @@ def format_answer(answer: Any, *, show_as_of: bool = False) -> str:
         lines.append(f"  unsupported, dropped: {sentence}")
     if answer.unsupported:
         lines.append("")
-    current = by_article([c for c in answer.citations if c.n not in answer.earlier])
-    earlier = by_article([c for c in answer.citations if c.n in answer.earlier])
+    older = [s for s in answer.sources if all(n in answer.earlier for n in s.numbers)]
+    current = [s for s in answer.sources if s not in older]
     if current:
         lines.append("Closest sources:" if answer.refused else "Sources:")
     for source in current:
-        lines += _source_lines(source)
-    if earlier:
+        lines += _source_lines(source, answer.earlier)
+    if older:
         lines += ["", "Earlier reports:"] if current else ["Earlier reports:"]
-    for source in earlier:
-        lines += _source_lines(source)
+    for source in older:
+        lines += _source_lines(source, answer.earlier)
     return "\n".join(lines).rstrip()
 
 

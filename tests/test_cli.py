@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -242,7 +243,7 @@ def test_the_terminal_answer_shows_its_as_of_date_and_lists_earlier_reports_apar
     assert not format_answer(answer).startswith("As of 21 October 2024")
 
 
-def test_the_terminal_lists_an_article_cited_twice_once_with_each_sentence_numbered():
+def test_the_terminal_lists_an_article_cited_twice_once_with_each_sentence_numbered_and_marked():
     when = datetime(2023, 12, 30, tzinfo=UTC)
     answer = Answer(
         question="Who is joining BRICS?",
@@ -259,6 +260,13 @@ def test_the_terminal_lists_an_article_cited_twice_once_with_each_sentence_numbe
         "[1, 2] Story brics - Meridian Wire - 2023-12-30",
         '    [1] "Iran joins."',
         '    [2] "Egypt joins."',
+    ]
+    dated = replace(answer, earlier=(2,))
+    assert format_answer(dated).splitlines()[-4:] == [
+        "Sources:",
+        "[1, 2] Story brics - Meridian Wire - 2023-12-30",
+        '    [1] "Iran joins."',
+        '    [2] (earlier report) "Egypt joins."',
     ]
 
 

@@ -4,7 +4,7 @@ ChatService it is given; every article-derived string is HTML-escaped before dis
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from assistant.ingest.dates import parse_published
 from assistant.ingest.web import looks_like_url
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.timescope import as_of_time
-from assistant.types import Answer, Carrier, Citation, CitedArticle, by_article
+from assistant.types import Answer, Carrier, Citation, CitedArticle
 
 EXAMPLES = [
     "Who is joining BRICS?",
@@ -53,13 +53,15 @@ def markdown_escape(text: str) -> str:
     return html.escape(text, quote=False).replace("*", "\\*")
 
 
-def shown_sources(answer: Answer) -> list[tuple[CitedArticle, bool]]:
-    """Each cited article once, with whether it is an earlier report (an older source that
-    gave another value), in order of citation number."""
-    current = by_article([c for c in answer.citations if c.n not in answer.earlier])
-    earlier = by_article([c for c in answer.citations if c.n in answer.earlier])
-    shown = [(s, False) for s in current] + [(s, True) for s in earlier]
-    return sorted(shown, key=lambda pair: pair[0].numbers[0])
+def earlier_label(source: CitedArticle, earlier: Collection[int]) -> str:
+    """ " (earlier report)" for an article cited only as an earlier report (an older source
+    that gave another value), " (earlier report [4])" when only some of its sentences are."""
+    older = [n for n in source.numbers if n in earlier]
+    if not older:
+        return ""
+    if len(older) == len(source.numbers):
+        return " (earlier report)"
+    return f" (earlier report {''.join(f'[{n}]' for n in older)})"
 
 
 def numbers_label(source: CitedArticle) -> str:
@@ -72,10 +74,10 @@ def source_dates_markdown(answer: Answer) -> str:
     if not answer.citations:
         return ""
     lines = ["Closest sources:" if answer.refused else "Sources:"]
-    for source, earlier in shown_sources(answer):
+    for source in answer.sources:
         c = source.first
         when = long_date(c.published) if c.published else "undated"
-        mark = " (earlier report)" if earlier else ""
+        mark = earlier_label(source, answer.earlier)
         name = markdown_escape(c.outlet or c.title)
         lines.append(f"- {numbers_label(source)} {name}, {when}{mark}")
     return "\n".join(lines)
@@ -99,8 +101,9 @@ def answer_markdown(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
-def marked_sentence(citation: Citation) -> str:
-    """The cited sentence, escaped, with its number and its answering words in <mark>."""
+def marked_sentence(citation: Citation, earlier: bool = False) -> str:
+    """The cited sentence, escaped, with its number and its answering words in <mark>;
+    `earlier`: labelled as an earlier report."""
     text, pieces, cursor = citation.text, [], 0
     for start, end in citation.answer_spans:
         if start < cursor or end > len(text):
@@ -108,12 +111,16 @@ def marked_sentence(citation: Citation) -> str:
         pieces.append(f"{escape(text[cursor:start])}<mark>{escape(text[start:end])}</mark>")
         cursor = end
     pieces.append(escape(text[cursor:]))
-    return f'<span class="cited"><b class="n">[{citation.n}]</b> {"".join(pieces)}</span>'
+    label = f'<b class="n">[{citation.n}]</b>' + (" <i>earlier report:</i>" if earlier else "")
+    return f'<span class="cited">{label} {"".join(pieces)}</span>'
 
 
-def cited_paragraphs(article_text: str, citations: Sequence[Citation]) -> str:
+def cited_paragraphs(
+    article_text: str, citations: Sequence[Citation], earlier: Collection[int] = ()
+) -> str:
     """The article's paragraphs that hold cited sentences, each once and escaped, with every
-    cited sentence in it marked (a sentence not found in the text stands alone)."""
+    cited sentence in it marked (a sentence not found in the text stands alone); those
+    numbered in `earlier` are labelled earlier reports."""
     found: list[tuple[int, Citation]] = []
     alone: list[Citation] = []
     for citation in citations:
@@ -135,11 +142,12 @@ def cited_paragraphs(article_text: str, citations: Sequence[Citation]) -> str:
             if start < cursor:  # the same words cited twice: shown on their own
                 alone.append(citation)
                 continue
-            pieces += [escape(article_text[cursor:start]), marked_sentence(citation)]
+            shown = marked_sentence(citation, citation.n in earlier)
+            pieces += [escape(article_text[cursor:start]), shown]
             cursor = start + len(citation.text)
         pieces.append(escape(article_text[cursor:last]))
         parts.append(f"<p>{''.join(pieces)}</p>")
-    parts += [f"<p>{marked_sentence(c)}</p>" for c in alone]
+    parts += [f"<p>{marked_sentence(c, c.n in earlier)}</p>" for c in alone]
     return "".join(parts)
 
 
@@ -152,10 +160,10 @@ def carrier_html(carrier: Carrier) -> str:
     return (link if url else name) + when
 
 
-def source_html(source: CitedArticle, article_text: str, earlier: bool = False) -> str:
+def source_html(source: CitedArticle, article_text: str, earlier: Collection[int] = ()) -> str:
     """One cited article: title (linked), outlet, date, the other outlets carrying it, then
-    its paragraphs with the cited sentences marked; `earlier`: an older report that gave
-    another value."""
+    its paragraphs with the cited sentences marked. Sentences numbered in `earlier` are older
+    reports that gave another value: labelled so, and the whole entry marked when all are."""
     c = source.first
     when = c.published.date().isoformat() if c.published else "undated"
     url = safe_url(c.url)
@@ -164,11 +172,13 @@ def source_html(source: CitedArticle, article_text: str, earlier: bool = False) 
     heading = link if url else title
     carriers = ", ".join(carrier_html(k) for k in c.also_carried_by)
     also = f" · also carried by {carriers}" if carriers else ""
-    kind, mark = ("source earlier", " · earlier report") if earlier else ("source", "")
+    only_earlier = all(n in earlier for n in source.numbers)
+    kind, mark = ("source earlier", " · earlier report") if only_earlier else ("source", "")
     return (
         f'<div class="{kind}"><b>{numbers_label(source)}</b> {heading}'
         f'<div class="meta">{escape(c.outlet or "unknown outlet")} · {when}{mark}{also}</div>'
-        f"{cited_paragraphs(article_text, source.citations)}</div>"
+        f"{cited_paragraphs(article_text, source.citations, () if only_earlier else earlier)}"
+        "</div>"
     )
 
 
@@ -188,10 +198,10 @@ def sources_panel(answer: Answer, service: ChatService) -> str:
             for v, n in conflict.values
         )
         parts.append(f'<div class="conflict">⚠ Sources disagree: {values}</div>')
-    for source, earlier in shown_sources(answer):
+    for source in answer.sources:
         article = service.index.catalog.article(source.first.article_id)
         text = article.text if article else ""
-        parts.append(source_html(source, text, earlier=earlier))
+        parts.append(source_html(source, text, answer.earlier))
     return "\n".join(parts) or "<p>Sources appear here.</p>"
 
 

@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SAMPLE_ARTICLES, free_port, running_server, write_article
+from tests.conftest import (
+    REPO,
+    SAMPLE_ARTICLES,
+    free_port,
+    running_server,
+    write_article,
+)
 from tests.ingest.news_pages import PAGES
 from tests.ingest.news_site import Item, Site, rss20, serve_site
 
@@ -179,13 +185,39 @@ def test_chat_answers_brics_with_sources_then_a_follow_up_in_context(page):
     chat = page.locator(".bubble-wrap, [role=log]").first
     for member in ("Iran", "Egypt", "Ethiopia"):
         expect(chat).to_contain_text(member)
-    expect(sources.locator("mark").first).to_contain_text("Iran")
+    expect(sources.locator(".cited mark", has_text="Egypt").first).to_be_visible()
 
     ask(page, "And which countries applied?")
     expect(sources).to_contain_text(
         "Searched for: Which countries applied - BRICS?", timeout=60_000
     )
     expect(sources).to_contain_text("BRICS")
+
+
+def test_each_cited_article_is_one_source_entry_listing_its_sentences_with_answers_marked(
+    page, server
+):
+    from playwright.sync_api import expect
+
+    question = "Who is joining BRICS?"
+    answer = post(f"{server}/api/ask", {"question": question})
+    ask(page, question)
+    sources = page.locator("#sources")
+    brics = sources.locator(".source", has_text="BRICS enlargement agreed in Johannesburg")
+    expect(brics).to_have_count(1, timeout=60_000)
+    # one entry per cited article, each listing every sentence cited from it
+    entries = sources.locator(".source")
+    expect(entries).to_have_count(len(answer["sources"]))
+    for i, cited in enumerate(answer["sources"]):
+        entry = entries.nth(i)
+        expect(entry).to_contain_text(cited["title"])
+        expect(entry.locator(".cited")).to_have_count(len(cited["citations"]))
+        for n in cited["citations"]:
+            expect(entry.locator(".cited .n", has_text=f"[{n}]")).to_have_count(1)
+    assert any(len(s["citations"]) > 1 for s in answer["sources"]), answer["sources"]
+    # the answering words are marked inside the cited sentences
+    marked = sources.locator(".cited mark").all_inner_texts()
+    assert {"Egypt", "Ethiopia"} <= set(marked), marked
 
 
 def test_an_as_of_date_in_the_filters_keeps_newer_articles_out_of_the_answer(page):

@@ -79,9 +79,27 @@ def test_a_refusal_without_sources_says_why_and_lists_nothing():
 
 
 def test_the_sources_panel_marks_an_earlier_report():
-    earlier = source_html(CitedArticle(TROOPS.citations[1:2]), "Sentence 2.", earlier=True)
+    earlier = source_html(CitedArticle(TROOPS.citations[1:2]), "Sentence 2.", earlier=(2,))
     assert 'class="source earlier"' in earlier and "2024-10-10 · earlier report" in earlier
-    assert "earlier report" not in source_html(CitedArticle(TROOPS.citations[:1]), "Sentence 1.")
+    current = source_html(CitedArticle(TROOPS.citations[:1]), "Sentence 1.", earlier=(2,))
+    assert "earlier report" not in current
+
+
+def test_an_article_cited_now_and_as_an_earlier_report_is_one_entry_labelling_the_older_one():
+    when = datetime(2023, 12, 30, tzinfo=UTC)
+    both = (
+        citation(3, "Meridian Wire", when, article="brics", text="It was the first time."),
+        citation(4, "Meridian Wire", when, article="brics", text="Six were invited."),
+    )
+    answer = Answer("q", sentences=(AnswerSentence("It was the first time.", (3,)),),
+                    citations=both, earlier=(4,))  # fmt: skip
+    assert answer_markdown(answer).endswith(
+        "- [3][4] Meridian Wire, 30 December 2023 (earlier report [4])"
+    )
+    shown = source_html(answer.sources[0], "Six were invited. It was the first time.", (4,))
+    assert 'class="source"' in shown and "· earlier report" not in shown
+    assert '<b class="n">[4]</b> <i>earlier report:</i> Six were invited.' in shown
+    assert '<b class="n">[3]</b> It was the first time.' in shown
 
 
 ARTICLE = (
