@@ -4,6 +4,7 @@ ChatService it is given; every article-derived string is HTML-escaped before dis
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -375,8 +376,10 @@ def build_ui(service: ChatService) -> Any:
         except NewsQAError as exc:
             raise gr.Error(str(exc)) from None
 
-    # The names below are the Gradio client endpoints and the MCP tool names.
-    def ask(question: str, k: int = 5, as_of: str = "") -> dict:
+    # The names below are the Gradio client endpoints and the MCP tool names. Both return
+    # JSON text: an MCP client receives a tool's result as str(result), and a dict would
+    # arrive as its Python repr.
+    def ask(question: str, k: int = 5, as_of: str = "") -> str:
         """Answer a question from the indexed news articles, citing the source sentences.
 
         Args:
@@ -384,10 +387,16 @@ def build_ui(service: ChatService) -> Any:
             k: how many passages to read (1-50)
             as_of: answer as of this date, YYYY-MM-DD (or an ISO date and time); nothing
                 published later is cited; empty means now
-        """
-        return service.ask(question, (), None, int(k), as_of=api_as_of(as_of)).as_json()
 
-    def retrieve(question: str, k: int = 5, as_of: str = "") -> list:
+        Returns:
+            A JSON object, the same as `newsqa ask --json`: the answer text, its sentences
+            with their citation numbers, the citations (each with the character spans of
+            the answering words), the cited articles, conflicts and earlier reports.
+        """
+        answer = service.ask(question, (), None, int(k), as_of=api_as_of(as_of))
+        return json.dumps(answer.as_json())
+
+    def retrieve(question: str, k: int = 5, as_of: str = "") -> str:
         """The passages of the indexed news articles that best match a question.
 
         Args:
@@ -395,11 +404,14 @@ def build_ui(service: ChatService) -> Any:
             k: how many passages to return (1-50)
             as_of: search as of this date, YYYY-MM-DD (or an ISO date and time); nothing
                 published later is returned; empty means now
+
+        Returns:
+            A JSON array of passages: text, score and the article's metadata.
         """
         from assistant.chat.api import passage_json
 
         passages = service.retrieve(question, int(k), as_of=api_as_of(as_of))
-        return [passage_json(p) for p in passages]
+        return json.dumps([passage_json(p) for p in passages])
 
     with gr.Blocks(title="newsqa") as demo:
         gr.Markdown("# newsqa\nAsk about the indexed news; answers quote their sources.")
