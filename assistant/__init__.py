@@ -20,7 +20,16 @@ from assistant.pipeline import Assistant  # noqa: E402
 from assistant.retrieve.filters import Filters  # noqa: E402
 from assistant.retrieve.search import HybridSearch, Passage  # noqa: E402
 from assistant.settings import Settings, load_settings  # noqa: E402
-from assistant.types import Answer, Article, Chunk, Citation, Conflict, Sentence  # noqa: E402
+from assistant.types import (  # noqa: E402
+    Answer,
+    AnswerSentence,
+    Article,
+    Chunk,
+    Citation,
+    CitedArticle,
+    Conflict,
+    Sentence,
+)
 
 
 def __getattr__(name: str) -> object:
@@ -34,11 +43,13 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "Answer",
+    "AnswerSentence",
     "Article",
     "ArticleNotFoundError",
     "Assistant",
     "Chunk",
     "Citation",
+    "CitedArticle",
     "ConfigError",
     "Conflict",
     "Embedder",

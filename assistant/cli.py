@@ -277,7 +277,7 @@ def _date(value: str | None, flag: str) -> Any:
 def as_of_label(moment: datetime) -> str:
     """ "21 October 2024" for an as-of given as a date (the end of that day, UTC); the time
     too when one was given."""
-    from assistant.answer.extractive import long_date
+    from assistant.answer.render import long_date
 
     utc = moment.astimezone(UTC)
     if (utc.hour, utc.minute, utc.second, utc.microsecond) == (23, 59, 59, 999_999):
@@ -285,7 +285,11 @@ def as_of_label(moment: datetime) -> str:
     return f"{long_date(moment)}, {moment:%H:%M} {moment.tzname() or 'UTC'}"
 
 
-def _source_lines(c: Any) -> list[str]:
+def _source_lines(source: Any, earlier: Sequence[int]) -> list[str]:
+    """One cited article: "[1, 2] title - outlet - date - link (also carried by ...)", then
+    each cited sentence, with its number when the article has more than one (and marked
+    when it is an earlier report in an article also cited for the current answer)."""
+    c = source.first
     when = c.published.date().isoformat() if c.published else "undated"
     where = " - ".join(x for x in (c.outlet, when, c.url) if x)
     carriers = ", ".join(
@@ -293,13 +297,21 @@ def _source_lines(c: Any) -> list[str]:
         for k in c.also_carried_by
     )
     also = f" (also carried by {carriers})" if carriers else ""
-    return [f"[{c.n}] {c.title} - {where}{also}", f'    "{c.text}"']
+    numbers = ", ".join(str(n) for n in source.numbers)
+    lines = [f"[{numbers}] {c.title} - {where}{also}"]
+    if len(source.citations) == 1:
+        return [*lines, f'    "{c.text}"']
+    for cited in source.citations:
+        label = "(earlier report) " if cited.n in earlier else ""
+        lines.append(f'    [{cited.n}] {label}"{cited.text}"')
+    return lines
 
 
 def format_answer(answer: Any, *, show_as_of: bool = False) -> str:
     """The answer for a terminal: the as-of date (when one was asked for), text, the LLM
-    note and dropped sentences, then the numbered sources it cites, each with its date;
-    older reports that gave another value come last, under their own heading."""
+    note and dropped sentences, then the cited articles, each once with its date and the
+    sentences cited from it; articles cited only as older reports that gave another value
+    come last, under their own heading."""
     lines = [f"As of {as_of_label(answer.as_of)}", ""] if show_as_of and answer.as_of else []
     lines += [answer.text, ""]
     if answer.note:
@@ -308,16 +320,16 @@ def format_answer(answer: Any, *, show_as_of: bool = False) -> str:
         lines.append(f"  unsupported, dropped: {sentence}")
     if answer.unsupported:
         lines.append("")
-    current = [c for c in answer.citations if c.n not in answer.earlier]
-    earlier = [c for c in answer.citations if c.n in answer.earlier]
+    older = [s for s in answer.sources if all(n in answer.earlier for n in s.numbers)]
+    current = [s for s in answer.sources if s not in older]
     if current:
         lines.append("Closest sources:" if answer.refused else "Sources:")
-    for c in current:
-        lines += _source_lines(c)
-    if earlier:
+    for source in current:
+        lines += _source_lines(source, answer.earlier)
+    if older:
         lines += ["", "Earlier reports:"] if current else ["Earlier reports:"]
-    for c in earlier:
-        lines += _source_lines(c)
+    for source in older:
+        lines += _source_lines(source, answer.earlier)
     return "\n".join(lines).rstrip()
 
 
@@ -556,7 +568,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         metric
         for metric in next(iter(summaries.values()))
         if metric in MAIN_METRICS
-        or metric.startswith(("hits@", "evidence", "latency", "llm", "citations_after"))
+        or metric.startswith(
+            ("hits@", "evidence", "latency", "llm", "citations_after", "sentences")
+        )
     ]
     _print_table({m: {v: s[m] for v, s in summaries.items()} for m in shown}, "metric", variants)
     for mode, rows in categories.items():

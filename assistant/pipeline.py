@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.answer.cues import question_cues
-from assistant.answer.extractive import ScoredSentence, decide, long_date, score_sentences
+from assistant.answer.extractive import ScoredSentence, decide, score_sentences
+from assistant.answer.render import long_date
 from assistant.index.embeddings import Embedder
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import HybridSearch, Mode, Passage

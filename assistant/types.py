@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -174,6 +175,8 @@ class Citation:
     url: str | None
     score: float
     also_carried_by: tuple[Carrier, ...] = ()  # other outlets running the same story
+    # character spans in `text` of the words that answer (the name, number or date asked for)
+    answer_spans: tuple[tuple[int, int], ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -187,7 +190,44 @@ class Citation:
             "url": self.url,
             "score": round(self.score, 4),
             "also_carried_by": [c.as_json() for c in self.also_carried_by],
+            "answer_spans": [list(span) for span in self.answer_spans],
         }
+
+
+@dataclass(frozen=True)
+class CitedArticle:
+    """One cited article and the sentences cited from it, for source lists that show each
+    article once."""
+
+    citations: tuple[Citation, ...]  # at least one, all of the same article, in order
+
+    @property
+    def first(self) -> Citation:
+        return self.citations[0]
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        return tuple(c.n for c in self.citations)
+
+    def as_json(self) -> dict[str, object]:
+        c = self.first
+        return {
+            "article_id": c.article_id,
+            "title": c.title,
+            "outlet": c.outlet,
+            "published": c.published.isoformat() if c.published else None,
+            "url": c.url,
+            "also_carried_by": [k.as_json() for k in c.also_carried_by],
+            "citations": list(self.numbers),
+        }
+
+
+def by_article(citations: Sequence[Citation]) -> tuple[CitedArticle, ...]:
+    """Citations grouped by article, the articles in the order of their first citation."""
+    groups: dict[str, list[Citation]] = {}
+    for citation in citations:
+        groups.setdefault(citation.article_id, []).append(citation)
+    return tuple(CitedArticle(tuple(group)) for group in groups.values())
 
 
 @dataclass(frozen=True)
@@ -202,24 +242,54 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer and the citation numbers behind it: a source sentence
+    quoted verbatim (square brackets made round) or a sentence a language model wrote."""
+
+    text: str
+    cites: tuple[int, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {"text": self.text, "cites": list(self.cites)}
+
+
+@dataclass(frozen=True)
 class Answer:
-    """What the assistant says: markdown with [n] markers, and the citations behind them."""
+    """What the assistant says, as data: the answer sentences with their citation numbers,
+    the citations behind them, conflicts, earlier reports and why it refused. `text` renders
+    it as markdown with [n] markers (assistant.answer.render: the one rendering)."""
 
     question: str
-    text: str
+    sentences: tuple[AnswerSentence, ...] = ()  # the current answer, the lead first
     citations: tuple[Citation, ...] = ()
     refused: bool = False
+    refusal_reason: str | None = None  # "the sources do not mention etna"
     conflicts: tuple[Conflict, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     standalone_question: str | None = None
     # "extractive", "llm" (a generated answer that passed the citation check) or
     # "llm-fallback" (the generated answer failed the check or the model was unreachable;
-    # `text` is the extractive answer and `note` says so)
+    # the answer is the extractive one and `note` says so)
     answerer: str = "extractive"
     note: str | None = None
     unsupported: tuple[str, ...] = ()  # generated sentences the citation check dropped
     as_of: datetime | None = None  # the time the question was asked as of
     earlier: tuple[int, ...] = ()  # citation numbers of older reports giving another value
+
+    @property
+    def text(self) -> str:
+        """The answer as markdown with [n] markers, as the CLI and JSON show it."""
+        from assistant.answer.render import answer_text  # the renderer needs this module
+
+        return answer_text(self)
+
+    @property
+    def sources(self) -> tuple[CitedArticle, ...]:
+        """The cited articles, each once, with the citations taken from it."""
+        return by_article(self.citations)
+
+    def citation(self, n: int) -> Citation:
+        return next(c for c in self.citations if c.n == n)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -234,4 +304,7 @@ class Answer:
             "unsupported": list(self.unsupported),
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "earlier": list(self.earlier),
+            "sentences": [s.as_json() for s in self.sentences],
+            "refusal_reason": self.refusal_reason,
+            "sources": [s.as_json() for s in self.sources],
         }

@@ -27,7 +27,7 @@ from assistant.types import Citation  # noqa: E402
 # the documented keys of `newsqa ask --json` (README)
 ANSWER_JSON_KEYS = frozenset(
     ("question", "answer", "refused", "citations", "conflicts", "timings_ms", "answerer", "note",
-     "unsupported", "as_of", "earlier")
+     "unsupported", "as_of", "earlier", "sentences", "refusal_reason", "sources")
 )  # fmt: skip
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,11 +76,22 @@ def write_article(
     return path
 
 
-def citation(n: int, outlet: str | None, published: datetime | None) -> Citation:
-    """A literal citation numbered `n`, for tests of how answers are shown."""
+def citation(
+    n: int,
+    outlet: str | None,
+    published: datetime | None,
+    *,
+    article: str | None = None,
+    text: str | None = None,
+    spans: tuple[tuple[int, int], ...] = (),
+) -> Citation:
+    """A literal citation numbered `n` from "Story <n>" (or from the story named `article`),
+    for tests of how answers are shown."""
+    article = article or str(n)
     return Citation(
-        n=n, article_id=f"a{n}", sentence_index=0, text=f"Sentence {n}.", title=f"Story {n}",
-        outlet=outlet, published=published, url=None, score=1.0,
+        n=n, article_id=f"a{article}", sentence_index=n - 1, text=text or f"Sentence {n}.",
+        title=f"Story {article}", outlet=outlet, published=published, url=None, score=1.0,
+        answer_spans=spans,
     )  # fmt: skip
 
 

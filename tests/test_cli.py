@@ -10,13 +10,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from assistant.cli import format_answer
-from assistant.types import Answer
+from assistant.types import Answer, AnswerSentence
 from tests.conftest import ANSWER_JSON_KEYS, citation, write_article
 
 
@@ -219,7 +220,7 @@ def test_ask_as_of_a_date_cites_nothing_published_after_it(sample_index_dir):
 def test_the_terminal_answer_shows_its_as_of_date_and_lists_earlier_reports_apart():
     answer = Answer(
         question="How many troops?",
-        text="About 10,000 [1], earlier about 1,500 [2].",
+        sentences=(AnswerSentence("Sentence 1.", (1,)), AnswerSentence("Sentence 3.", (3,))),
         citations=(
             citation(1, "Northgate Chronicle", datetime(2024, 10, 17, 16, 5, tzinfo=UTC)),
             citation(2, "Han River Daily", datetime(2024, 10, 10, tzinfo=UTC)),
@@ -230,12 +231,43 @@ def test_the_terminal_answer_shows_its_as_of_date_and_lists_earlier_reports_apar
     )
     lines = format_answer(answer, show_as_of=True).splitlines()
     assert lines[0] == "As of 21 October 2024"
+    assert (
+        lines[2] == "As of 17 October 2024 (Northgate Chronicle): Sentence 1. [1] Sentence 3. [3]"
+    )
     sources, earlier = lines.index("Sources:"), lines.index("Earlier reports:")
     assert lines[sources + 1] == "[1] Story 1 - Northgate Chronicle - 2024-10-17"
+    assert lines[sources + 2] == '    "Sentence 1."'
     assert lines[sources + 3] == "[3] Story 3 - Undated Weekly - undated"
     assert earlier > sources + 3
     assert lines[earlier + 1] == "[2] Story 2 - Han River Daily - 2024-10-10"
-    assert not format_answer(answer).startswith("As of")
+    assert not format_answer(answer).startswith("As of 21 October 2024")
+
+
+def test_the_terminal_lists_an_article_cited_twice_once_with_each_sentence_numbered_and_marked():
+    when = datetime(2023, 12, 30, tzinfo=UTC)
+    answer = Answer(
+        question="Who is joining BRICS?",
+        sentences=(AnswerSentence("Iran joins.", (1,)), AnswerSentence("Egypt joins.", (2,))),
+        citations=(
+            citation(1, "Meridian Wire", when, article="brics", text="Iran joins."),
+            citation(2, "Meridian Wire", when, article="brics", text="Egypt joins."),
+        ),
+    )
+    assert format_answer(answer).splitlines() == [
+        "Iran joins. [1] Egypt joins. [2]",
+        "",
+        "Sources:",
+        "[1, 2] Story brics - Meridian Wire - 2023-12-30",
+        '    [1] "Iran joins."',
+        '    [2] "Egypt joins."',
+    ]
+    dated = replace(answer, earlier=(2,))
+    assert format_answer(dated).splitlines()[-4:] == [
+        "Sources:",
+        "[1, 2] Story brics - Meridian Wire - 2023-12-30",
+        '    [1] "Iran joins."',
+        '    [2] (earlier report) "Egypt joins."',
+    ]
 
 
 @pytest.mark.slow
@@ -320,6 +352,8 @@ def test_eval_asks_each_question_as_of_its_date_and_reports_each_category(small_
     }
     assert records["early"]["refused"] and not records["early"]["citations"]
     assert records["late"]["answer_recall"] == 1.0
+    assert records["late"]["first_sentence_found"] and records["late"]["answer_sentences"] >= 1
+    assert records["early"]["first_sentence_found"] is False  # refused
     assert records["rate"]["answer_recall"] == 0.0
     assert records["rate-after"]["answer_recall"] == 1.0
     for record in records.values():
@@ -327,10 +361,14 @@ def test_eval_asks_each_question_as_of_its_date_and_reports_each_category(small_
             published = datetime.fromisoformat(cited["published"])
             assert published <= datetime.fromisoformat(record["as_of"]), (record["id"], cited)
     assert data["summary"]["hybrid"]["citations_after_as_of"] == 0
+    assert "| first_sentence_recall |" in run.stdout and "| sentences_per_answer |" in run.stdout
     assert data["meta"]["as_of"] == "2024-01-01T23:59:59.999999+00:00"
     world = data["categories"]["hybrid"]["world"]
     assert (world["questions"], world["refused"], world["answer_recall"]) == (2, 1, 0.5)
-    assert "| category (hybrid) | answer_recall | hits@1 | refused | questions |" in run.stdout
+    assert (
+        "| category (hybrid) | answer_recall | first_sentence_recall | hits@1 | refused | "
+        "questions |"
+    ) in run.stdout
     assert "| money | 0.500 |" in run.stdout and "| citations_after_as_of | 0 |" in run.stdout
     assert "## By category (hybrid)" in (out / "report.md").read_text()
 

@@ -1,6 +1,8 @@
-"""Article identity: stable ids from canonical URLs, else from normalized text."""
+"""Article identity (stable ids from canonical URLs, else from normalized text) and the
+grouping of citations by article."""
 
-from assistant.types import Article, article_id_for, canonical_url
+from assistant.types import Article, article_id_for, by_article, canonical_url
+from tests.conftest import citation
 
 
 def test_canonical_url_drops_tracking_fragment_and_trailing_slash():
@@ -28,3 +30,15 @@ def test_article_published_ts_is_epoch_seconds():
 
     article = Article.create(title="t", text="x", published=datetime(2024, 1, 1, tzinfo=UTC))
     assert article.published_ts == 1704067200
+
+
+def test_citations_group_by_article_in_the_order_each_article_is_first_cited():
+    cited = (
+        citation(1, "Wire", None, article="brics"),
+        citation(2, "Post", None, article="rates"),
+        citation(3, "Wire", None, article="brics"),
+    )
+    groups = by_article(cited)
+    assert [g.numbers for g in groups] == [(1, 3), (2,)]
+    assert groups[0].as_json()["citations"] == [1, 3]
+    assert groups[0].as_json()["title"] == "Story brics"

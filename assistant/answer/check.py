@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.text import STOPWORDS, same_word, words
+from assistant.types import AnswerSentence
 
 # Measured on 183 labelled (answer sentence, source) pairs built from the bundled question
 # set (docs/llm.md): supported paraphrases and verbatim sentences vs. the same sentences
@@ -198,24 +199,29 @@ def check_sentences(
 
 
 def shown_citation_support(
-    text: str,
+    sentences: Sequence[AnswerSentence],
     cited: dict[int, str],
     embed: Embed,
     context: dict[int, str] | None = None,
     threshold: float = SUPPORT_THRESHOLD,
 ) -> list[bool]:
-    """Re-check a shown answer: for every marker in `text`, True when it names one of the
-    `cited` sentences (number -> sentence text) and the answer sentence carrying it is
-    supported by the sentences it cites. Used by the evaluation."""
+    """Re-check a shown answer: for every citation number of every answer sentence, True
+    when it names one of the `cited` sentences (number -> sentence text) and the answer
+    sentence is supported by the sentences it cites. Used by the evaluation."""
     numbers = sorted(cited)
     position = {n: i + 1 for i, n in enumerate(numbers)}
     sources = [cited[n] for n in numbers]
     labels = [(context or {}).get(n, "") for n in numbers]
-    sentences = [
-        MARKER.sub(lambda m: f"[{position.get(int(m.group(1)), 0)}]", s)
-        for s in answer_sentences(text)
-    ]
+    if not sentences:
+        return []
+    vectors = embed([*(s.text for s in sentences), *sources])
+    source_vectors = vectors[len(sentences) :]
     results = []
-    for check in check_sentences(sentences, sources, embed, labels, threshold):
-        results += [check.supported] * len(check.cited) + [False] * len(check.invented)
+    for vector, sentence in zip(vectors, sentences, strict=False):
+        known = tuple(position[n] for n in sentence.cites if n in position)
+        if known:
+            check = _judge(sentence.text, known, (), vector, source_vectors, sources, labels,
+                           threshold)  # fmt: skip
+            results += [check.supported] * len(known)
+        results += [False] * (len(sentence.cites) - len(known))
     return results

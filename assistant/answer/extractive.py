@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer.combiner import Combiner, default_combiner
@@ -30,8 +29,9 @@ from assistant.answer.entities import (
     shared_tagger,
 )
 from assistant.answer.features import sentence_features
+from assistant.answer.spans import answer_spans
 from assistant.text import contains_term, coverage, quoted, terms, words
-from assistant.types import Answer, Article, Carrier, Citation, Conflict, Sentence
+from assistant.types import Answer, AnswerSentence, Article, Carrier, Citation, Conflict, Sentence
 
 if TYPE_CHECKING:
     import numpy as np
@@ -159,34 +159,23 @@ def key_coverage(cues: QuestionCues, article: Article, source: SentenceSource) -
     return coverage(required, terms(article.title + " " + article.text), weights)
 
 
-def _citation(n: int, item: ScoredSentence) -> Citation:
+def _citation(n: int, item: ScoredSentence, cues: QuestionCues | None = None) -> Citation:
+    """Citation number `n` for a scored sentence; with `cues`, the words in it that answer."""
     a = item.article
+    text = item.sentence.text
     return Citation(
         n=n,
         article_id=a.id,
         sentence_index=item.sentence.index,
-        text=item.sentence.text,
+        text=text,
         title=a.title,
         outlet=a.outlet,
         published=a.published,
         url=a.url,
         score=item.score,
         also_carried_by=tuple(Carrier(c.outlet, c.title, c.url, c.published) for c in item.copies),
+        answer_spans=answer_spans(text, cues, item.entities) if cues is not None else (),
     )
-
-
-def _source_name(citation: Citation) -> str:
-    return citation.outlet or citation.title
-
-
-DIFFER_PREFIX = "**Sources differ:**"
-
-
-def differ_line(conflict: Conflict, citations: Sequence[Citation]) -> str:
-    """ "**Sources differ:** Outlet A: 1,500 [1]; Outlet B: 10,000 [2]." for a conflict."""
-    by_n = {c.n: c for c in citations}
-    summary = "; ".join(f"{_source_name(by_n[n])}: {value} [{n}]" for value, n in conflict.values)
-    return f"{DIFFER_PREFIX} {summary}."
 
 
 def _stamp(item: ScoredSentence) -> float:
@@ -337,7 +326,9 @@ def adds_to(item: ScoredSentence, chosen: Sequence[ScoredSentence]) -> bool:
     return False
 
 
-def refusal(question: str, scored: Sequence[ScoredSentence], note: str) -> Answer:
+def refusal(question: str, scored: Sequence[ScoredSentence], reason: str | None = None) -> Answer:
+    """No answer, `reason` saying why when there is more to say; the closest sources (the
+    best sentence of up to three articles) are cited."""
     closest: list[ScoredSentence] = []
     for item in scored:
         if all(item.article.id != c.article.id for c in closest):
@@ -345,16 +336,7 @@ def refusal(question: str, scored: Sequence[ScoredSentence], note: str) -> Answe
         if len(closest) == 3:
             break
     citations = tuple(_citation(i + 1, item) for i, item in enumerate(closest))
-    text = f"I found nothing in the articles that answers this{note}."
-    if citations:
-        markers = ", ".join(f"[{c.n}]" for c in citations)
-        text += f" The closest sources are {markers}."
-    return Answer(question, text, citations, refused=True)
-
-
-def long_date(moment: datetime) -> str:
-    """ "30 June 2025": how answers write a date."""
-    return f"{moment.day} {moment.strftime('%B %Y')}"
+    return Answer(question, citations=citations, refused=True, refusal_reason=reason)
 
 
 def decide(
@@ -369,7 +351,7 @@ def decide(
         or scored[0].score < default_combiner().threshold
         or max(support(s.features) for s in scored) < MIN_SUPPORT
     ):
-        return refusal(question, scored, "")
+        return refusal(question, scored)
     best = scored[0]
     if key_coverage(cues, best.article, source) < MIN_KEY_COVERAGE:
         source_terms = terms(best.article.title + " " + best.article.text)
@@ -379,33 +361,16 @@ def decide(
             for t in cues.key_terms
             if weights[t] >= COMMON_KEY_IDF and not contains_term(t, source_terms)
         ]
-        return refusal(question, scored, f" (the sources do not mention {', '.join(missing)})")
+        return refusal(question, scored, f"the sources do not mention {', '.join(missing)}")
     chosen, conflict, earlier = choose(scored, cues, question)
     if REQUIRE_KIND and not any(item.features["kind"] for item in chosen):
-        return refusal(question, scored, f" (no source sentence gives the {cues.kind} asked for)")
+        return refusal(question, scored, f"no source sentence gives the {cues.kind} asked for")
     shown = [*chosen, earlier] if earlier else chosen
-    citations = tuple(_citation(i + 1, item) for i, item in enumerate(shown))
-    current = citations[: len(chosen)]
-    body = " ".join(f"{quoted(c.text)} [{c.n}]" for c in current)
-    if earlier:
-        lead, old = current[0], citations[-1]
-        body = f"{_dated_source(lead, 'As of')}: {body}\n\n"
-        body += f"{_dated_source(old, 'Earlier')}: {quoted(old.text)} [{old.n}]"
-    if conflict:
-        body = f"{differ_line(conflict, citations)}\n\n{body}"
+    citations = tuple(_citation(i + 1, item, cues) for i, item in enumerate(shown))
     return Answer(
         question,
-        body,
-        citations,
+        sentences=tuple(AnswerSentence(quoted(c.text), (c.n,)) for c in citations[: len(chosen)]),
+        citations=citations,
         conflicts=(conflict,) if conflict else (),
         earlier=(citations[-1].n,) if earlier else (),
     )
-
-
-def _dated_source(citation: Citation, lead_in: str) -> str:
-    """ "As of 30 June 2025 (Harbourside Times)", "Earlier (20 January 2025, Coastline ...)"."""
-    name = _source_name(citation)
-    when = long_date(citation.published) if citation.published else "undated"
-    if lead_in == "As of":
-        return f"As of {when} ({name})"
-    return f"{lead_in} ({when}, {name})"

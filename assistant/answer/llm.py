@@ -23,11 +23,12 @@ from assistant.answer.check import (
     check_sentences,
     markers,
 )
-from assistant.answer.extractive import ScoredSentence, _citation, differ_line, refusal
+from assistant.answer.cues import question_cues
+from assistant.answer.extractive import ScoredSentence, _citation, refusal
 from assistant.answer.prompts import NO_ANSWER, Prompt, load_prompt, numbered_sources
 from assistant.errors import ConfigError
 from assistant.text import contains_term, terms
-from assistant.types import Answer, Citation, Conflict
+from assistant.types import Answer, AnswerSentence, Citation, Conflict
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,7 +40,7 @@ FALLBACK_NOTE = (
 )
 UNAVAILABLE_NOTE = "The LLM could not be used ({reason}); showing the extracted answer."
 DROPPED_NOTE = "{n} sentence(s) of the LLM answer were dropped: their sources do not support them."
-NO_ANSWER_NOTE = " (the language model found no answer in the sources)"
+NO_ANSWER_REASON = "the language model found no answer in the sources"
 _MAX_CONDENSED_WORDS = 40
 
 Embed = Callable[[Sequence[str]], "np.ndarray"]
@@ -75,14 +76,13 @@ def compose(
     for check in kept:
         for n in check.cited:
             renumber.setdefault(n, len(renumber) + 1)
-    text = " ".join(f"{c.text} " + "".join(f"[{renumber[n]}]" for n in c.cited) for c in kept)
-    citations = tuple(_citation(new, sources[old - 1]) for old, new in renumber.items())
+    sentences = tuple(AnswerSentence(c.text, tuple(renumber[n] for n in c.cited)) for c in kept)
+    cues = question_cues(question)
+    citations = tuple(_citation(new, sources[old - 1], cues) for old, new in renumber.items())
     citations, conflicts = carry_conflicts(citations, extractive)
-    if conflicts:
-        text = "\n\n".join([*(differ_line(c, citations) for c in conflicts), text])
     note = DROPPED_NOTE.format(n=len(dropped)) if dropped else None
     return Answer(
-        question, text, citations, conflicts=conflicts, answerer="llm", note=note,
+        question, sentences, citations, conflicts=conflicts, answerer="llm", note=note,
         unsupported=dropped,
     )  # fmt: skip
 
@@ -192,7 +192,7 @@ class LLMAnswerer:
             return replace(extractive, answerer="llm-fallback", note=note)
         generated = time.perf_counter()
         if says_no_answer(reply):
-            answer = replace(refusal(question, scored, NO_ANSWER_NOTE), answerer="llm")
+            answer = replace(refusal(question, scored, NO_ANSWER_REASON), answerer="llm")
         else:
             checks = check_sentences(
                 answer_sentences(reply), texts, self.embed, labels, self.threshold,

@@ -4,19 +4,20 @@ ChatService it is given; every article-derived string is HTML-escaped before dis
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import json
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.extractive import long_date
+from assistant.answer.render import answer_text, long_date
 from assistant.chat.session import ChatService
 from assistant.errors import NewsQAError
 from assistant.ingest.dates import parse_published
 from assistant.ingest.web import looks_like_url
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.timescope import as_of_time
-from assistant.types import Answer, Carrier, Citation
+from assistant.types import Answer, Carrier, Citation, CitedArticle
 
 EXAMPLES = [
     "Who is joining BRICS?",
@@ -29,7 +30,8 @@ UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl"]
 CSS = """
 .source { border-left: 3px solid #888; padding: 4px 10px; margin: 8px 0; }
 .source .meta { font-size: 0.85em; opacity: 0.8; }
-.source mark { background: #fde68a; color: inherit; padding: 0 2px; }
+.source .cited { background: rgba(253, 230, 138, 0.35); }
+.source mark { background: #fbbf24; color: inherit; padding: 0 2px; }
 .conflict { border: 2px solid #d97706; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
 .refused { border: 2px solid #6b7280; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
 .standalone { font-size: 0.85em; opacity: 0.8; }
@@ -48,28 +50,46 @@ def safe_url(url: str | None) -> str | None:
 
 
 def markdown_escape(text: str) -> str:
-    """Answer text for the chat: markup characters neutralized, our **bold** kept."""
-    escaped = html.escape(text, quote=False)
-    return escaped.replace("*", "\\*").replace("\\*\\*Sources differ:\\*\\*", "**Sources differ:**")
+    """Article or user text for the chat's markdown: markup characters neutralized."""
+    return html.escape(text, quote=False).replace("*", "\\*")
+
+
+def earlier_label(source: CitedArticle, earlier: Collection[int]) -> str:
+    """ " (earlier report)" for an article cited only as an earlier report (an older source
+    that gave another value), " (earlier report [4])" when only some of its sentences are."""
+    older = [n for n in source.numbers if n in earlier]
+    if not older:
+        return ""
+    if len(older) == len(source.numbers):
+        return " (earlier report)"
+    return f" (earlier report {''.join(f'[{n}]' for n in older)})"
+
+
+def numbers_label(source: CitedArticle) -> str:
+    return "".join(f"[{n}]" for n in source.numbers)
 
 
 def source_dates_markdown(answer: Answer) -> str:
-    """Who said it and when, one line per cited source: "[1] Meridian Wire, 30 December
+    """Who said it and when, one line per cited article: "[1][2] Meridian Wire, 30 December
     2023". Built from the citations, so the answer text is never parsed."""
     if not answer.citations:
         return ""
     lines = ["Closest sources:" if answer.refused else "Sources:"]
-    for c in answer.citations:
+    for source in answer.sources:
+        c = source.first
         when = long_date(c.published) if c.published else "undated"
-        earlier = " (earlier report)" if c.n in answer.earlier else ""
-        lines.append(f"- [{c.n}] {markdown_escape(c.outlet or c.title)}, {when}{earlier}")
+        mark = earlier_label(source, answer.earlier)
+        name = markdown_escape(c.outlet or c.title)
+        lines.append(f"- {numbers_label(source)} {name}, {when}{mark}")
     return "\n".join(lines)
 
 
 def answer_markdown(answer: Answer) -> str:
-    """The answer for the chat: its text, then the LLM note and the sentences the citation
-    check dropped, each marked "unsupported", then the date of each cited source."""
-    parts = [markdown_escape(answer.text)]
+    """The answer for the chat: its text (rendered from the answer's data, every article
+    string escaped), then the LLM note and the sentences the citation check dropped, each
+    marked "unsupported", then the date of each cited article."""
+    text = answer_text(answer, markdown_escape)
+    parts = [text] if text else []
     if answer.note:
         parts.append(f"_{markdown_escape(answer.note)}_")
     if answer.unsupported:
@@ -82,13 +102,54 @@ def answer_markdown(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
-def paragraph_with_mark(article_text: str, sentence: str) -> str:
-    """The paragraph holding `sentence`, escaped, with the sentence marked."""
-    for paragraph in article_text.split("\n\n"):
-        if sentence in paragraph:
-            before, _, after = paragraph.partition(sentence)
-            return f"{escape(before)}<mark>{escape(sentence)}</mark>{escape(after)}"
-    return f"<mark>{escape(sentence)}</mark>"
+def marked_sentence(citation: Citation, earlier: bool = False) -> str:
+    """The cited sentence, escaped, with its number and its answering words in <mark>;
+    `earlier`: labelled as an earlier report."""
+    text, pieces, cursor = citation.text, [], 0
+    for start, end in citation.answer_spans:
+        if start < cursor or end > len(text):
+            continue  # spans come sorted and inside the sentence; anything else is ignored
+        pieces.append(f"{escape(text[cursor:start])}<mark>{escape(text[start:end])}</mark>")
+        cursor = end
+    pieces.append(escape(text[cursor:]))
+    label = f'<b class="n">[{citation.n}]</b>' + (" <i>earlier report:</i>" if earlier else "")
+    return f'<span class="cited">{label} {"".join(pieces)}</span>'
+
+
+def cited_paragraphs(
+    article_text: str, citations: Sequence[Citation], earlier: Collection[int] = ()
+) -> str:
+    """The article's paragraphs that hold cited sentences, each once and escaped, with every
+    cited sentence in it marked (a sentence not found in the text stands alone); those
+    numbered in `earlier` are labelled earlier reports."""
+    found: list[tuple[int, Citation]] = []
+    alone: list[Citation] = []
+    for citation in citations:
+        start = article_text.find(citation.text) if citation.text else -1
+        if start >= 0:
+            found.append((start, citation))
+        else:
+            alone.append(citation)
+    paragraphs: dict[tuple[int, int], list[tuple[int, Citation]]] = {}
+    for start, citation in sorted(found, key=lambda pair: pair[0]):
+        before = article_text.rfind("\n\n", 0, start)
+        after = article_text.find("\n\n", start + len(citation.text))
+        bounds = (0 if before < 0 else before + 2, len(article_text) if after < 0 else after)
+        paragraphs.setdefault(bounds, []).append((start, citation))
+    parts = []
+    for (first, last), cited in paragraphs.items():
+        pieces, cursor = [], first
+        for start, citation in cited:
+            if start < cursor:  # the same words cited twice: shown on their own
+                alone.append(citation)
+                continue
+            shown = marked_sentence(citation, citation.n in earlier)
+            pieces += [escape(article_text[cursor:start]), shown]
+            cursor = start + len(citation.text)
+        pieces.append(escape(article_text[cursor:last]))
+        parts.append(f"<p>{''.join(pieces)}</p>")
+    parts += [f"<p>{marked_sentence(c, c.n in earlier)}</p>" for c in alone]
+    return "".join(parts)
 
 
 def carrier_html(carrier: Carrier) -> str:
@@ -100,21 +161,25 @@ def carrier_html(carrier: Carrier) -> str:
     return (link if url else name) + when
 
 
-def source_html(citation: Citation, article_text: str, earlier: bool = False) -> str:
-    """One cited source; `earlier`: an older report that gave another value."""
-    when = citation.published.date().isoformat() if citation.published else "undated"
-    url = safe_url(citation.url)
-    title = escape(citation.title)
+def source_html(source: CitedArticle, article_text: str, earlier: Collection[int] = ()) -> str:
+    """One cited article: title (linked), outlet, date, the other outlets carrying it, then
+    its paragraphs with the cited sentences marked. Sentences numbered in `earlier` are older
+    reports that gave another value: labelled so, and the whole entry marked when all are."""
+    c = source.first
+    when = c.published.date().isoformat() if c.published else "undated"
+    url = safe_url(c.url)
+    title = escape(c.title)
     link = f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
     heading = link if url else title
-    carriers = ", ".join(carrier_html(c) for c in citation.also_carried_by)
+    carriers = ", ".join(carrier_html(k) for k in c.also_carried_by)
     also = f" · also carried by {carriers}" if carriers else ""
-    kind, mark = ("source earlier", " · earlier report") if earlier else ("source", "")
+    only_earlier = all(n in earlier for n in source.numbers)
+    kind, mark = ("source earlier", " · earlier report") if only_earlier else ("source", "")
     return (
-        f'<div class="{kind}"><b>[{citation.n}]</b> {heading}'
-        f'<div class="meta">{escape(citation.outlet or "unknown outlet")} · {when}{mark}{also}'
+        f'<div class="{kind}"><b>{numbers_label(source)}</b> {heading}'
+        f'<div class="meta">{escape(c.outlet or "unknown outlet")} · {when}{mark}{also}</div>'
+        f"{cited_paragraphs(article_text, source.citations, () if only_earlier else earlier)}"
         "</div>"
-        f"<p>{paragraph_with_mark(article_text, citation.text)}</p></div>"
     )
 
 
@@ -129,16 +194,15 @@ def sources_panel(answer: Answer, service: ChatService) -> str:
     if answer.refused:
         parts.append('<div class="refused">No answer in the articles. The closest sources:</div>')
     for conflict in answer.conflicts:
-        by_n = {c.n: c for c in answer.citations}
         values = "; ".join(
-            f"{escape(by_n[n].outlet or by_n[n].title)}: {escape(v)} [{n}]"
+            f"{escape(answer.citation(n).outlet or answer.citation(n).title)}: {escape(v)} [{n}]"
             for v, n in conflict.values
         )
         parts.append(f'<div class="conflict">⚠ Sources disagree: {values}</div>')
-    for citation in answer.citations:
-        article = service.index.catalog.article(citation.article_id)
-        text = article.text if article else citation.text
-        parts.append(source_html(citation, text, earlier=citation.n in answer.earlier))
+    for source in answer.sources:
+        article = service.index.catalog.article(source.first.article_id)
+        text = article.text if article else ""
+        parts.append(source_html(source, text, answer.earlier))
     return "\n".join(parts) or "<p>Sources appear here.</p>"
 
 
@@ -312,8 +376,10 @@ def build_ui(service: ChatService) -> Any:
         except NewsQAError as exc:
             raise gr.Error(str(exc)) from None
 
-    # The names below are the Gradio client endpoints and the MCP tool names.
-    def ask(question: str, k: int = 5, as_of: str = "") -> dict:
+    # The names below are the Gradio client endpoints and the MCP tool names. Both return
+    # JSON text: an MCP client receives a tool's result as str(result), and a dict would
+    # arrive as its Python repr.
+    def ask(question: str, k: int = 5, as_of: str = "") -> str:
         """Answer a question from the indexed news articles, citing the source sentences.
 
         Args:
@@ -321,10 +387,16 @@ def build_ui(service: ChatService) -> Any:
             k: how many passages to read (1-50)
             as_of: answer as of this date, YYYY-MM-DD (or an ISO date and time); nothing
                 published later is cited; empty means now
-        """
-        return service.ask(question, (), None, int(k), as_of=api_as_of(as_of)).as_json()
 
-    def retrieve(question: str, k: int = 5, as_of: str = "") -> list:
+        Returns:
+            A JSON object, the same as `newsqa ask --json`: the answer text, its sentences
+            with their citation numbers, the citations (each with the character spans of
+            the answering words), the cited articles, conflicts and earlier reports.
+        """
+        answer = service.ask(question, (), None, int(k), as_of=api_as_of(as_of))
+        return json.dumps(answer.as_json())
+
+    def retrieve(question: str, k: int = 5, as_of: str = "") -> str:
         """The passages of the indexed news articles that best match a question.
 
         Args:
@@ -332,11 +404,14 @@ def build_ui(service: ChatService) -> Any:
             k: how many passages to return (1-50)
             as_of: search as of this date, YYYY-MM-DD (or an ISO date and time); nothing
                 published later is returned; empty means now
+
+        Returns:
+            A JSON array of passages: text, score and the article's metadata.
         """
         from assistant.chat.api import passage_json
 
         passages = service.retrieve(question, int(k), as_of=api_as_of(as_of))
-        return [passage_json(p) for p in passages]
+        return json.dumps([passage_json(p) for p in passages])
 
     with gr.Blocks(title="newsqa") as demo:
         gr.Markdown("# newsqa\nAsk about the indexed news; answers quote their sources.")

@@ -17,11 +17,12 @@ MAIN_METRICS = (
     "hits@5",
     "mrr@10",
     "answer_recall",
+    "first_sentence_recall",
     "citation_precision",
     "refusal_accuracy",
     "false_refusal_rate",
 )
-CATEGORY_COLUMNS = ("answer_recall", "hits@1", "refused", "questions")
+CATEGORY_COLUMNS = ("answer_recall", "first_sentence_recall", "hits@1", "refused", "questions")
 Categories = Mapping[str, Mapping[str, Mapping[str, Any]]]  # variant -> category -> row
 
 
@@ -29,7 +30,9 @@ def fmt(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
-        return f"{value:.3f}" if value <= 1.0 else f"{value:.1f}"
+        if value <= 1.0:
+            return f"{value:.3f}"
+        return f"{value:.2f}" if value < 10 else f"{value:.1f}"  # sentences per answer: 2.97
     return str(value)
 
 
@@ -52,7 +55,8 @@ def category_table(rows: Mapping[str, Mapping[str, Any]]) -> list[str]:
         "|---|" + "---|" * len(CATEGORY_COLUMNS),
     ]
     for category, row in rows.items():
-        lines.append(f"| {category} | " + " | ".join(fmt(row[c]) for c in CATEGORY_COLUMNS) + " |")
+        cells = " | ".join(fmt(row.get(c)) for c in CATEGORY_COLUMNS)
+        lines.append(f"| {category} | {cells} |")
     return lines
 
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from assistant.answer.check import shown_citation_support
-from assistant.answer.extractive import DIFFER_PREFIX
 from assistant.evaluate.dataset import Question
 from assistant.evaluate.metrics import (
+    answer_found,
     answer_recall,
     citation_supported,
     first_relevant_rank,
@@ -53,16 +53,30 @@ def citation_support(assistant: Assistant, answer: Answer) -> list[bool]:
             context[c.n] = " ".join(x for x in (c.outlet, c.title) if x)
     # the "Sources differ" line is ours, not the model's: each figure in it must be in the
     # sentence it cites; the model's sentences go through the support rule
-    written = "\n\n".join(
-        part for part in answer.text.split("\n\n") if not part.startswith(DIFFER_PREFIX)
-    )
     figures = [
         n in cited and normalize_answer(value) in normalize_answer(cited[n])
         for conflict in answer.conflicts
         for value, n in conflict.values
     ]
     embed = assistant.search.embedder.embed
-    return figures + shown_citation_support(written, cited, embed, context)
+    return figures + shown_citation_support(answer.sentences, cited, embed, context)
+
+
+def first_sentence_found(gold_answers: Sequence[str], answer: Answer) -> bool | None:
+    """Whether the first answer sentence that cites a source holds a gold answer string
+    (None without gold answers; a refusal holds none)."""
+    if not gold_answers:
+        return None
+    first = next((s for s in answer.sentences if s.cites), None)
+    if answer.refused or first is None:
+        return False
+    return any(answer_found(gold, first.text) for gold in gold_answers)
+
+
+def sentences_shown(answer: Answer) -> int | None:
+    """How many sentences the answer shows: its answer sentences and its earlier reports
+    (a "Sources differ" line quotes no sentence of its own); None for a refusal."""
+    return None if answer.refused else len(answer.sentences) + len(answer.earlier)
 
 
 def citations_after(answer: Answer, as_of: datetime) -> int:
@@ -113,6 +127,8 @@ def evaluate_question(
         "has_evidence": bool(evidence),
         "evidence_rank": evidence_rank,
         "answer_recall": 0.0 if recall is not None and answer.refused else recall,
+        "first_sentence_found": first_sentence_found(question.answers, answer),
+        "answer_sentences": sentences_shown(answer),
         "citation_precision": (
             None if answer.refused or not supported else sum(supported) / len(supported)
         ),
@@ -144,6 +160,13 @@ def evaluate(
     return records
 
 
+def first_sentence_recall(answerable: Sequence[dict[str, Any]]) -> float | None:
+    """Share of answerable questions with gold answers whose first cited answer sentence
+    holds one (records written before this count have none)."""
+    found = [r.get("first_sentence_found") for r in answerable]
+    return mean([None if f is None else float(f) for f in found])
+
+
 def summarize(records: Sequence[dict[str, Any]], k: int) -> dict[str, float | None]:
     """The headline metrics of one run (DESIGN.md, docs/evaluation.md)."""
     answerable = [r for r in records if r["answerable"]]
@@ -161,6 +184,8 @@ def summarize(records: Sequence[dict[str, Any]], k: int) -> dict[str, float | No
         "mrr@10": mrr_at(ranked, 10) if ranked else None,
         f"evidence_recall@{k}": hits_at(evidence_ranks, k) if evidence_ranks else None,
         "answer_recall": mean([r["answer_recall"] for r in answerable]),
+        "first_sentence_recall": first_sentence_recall(answerable),
+        "sentences_per_answer": mean([r.get("answer_sentences") for r in records]),
         "citation_precision": mean([r["citation_precision"] for r in records]),
         "refusal_accuracy": (
             sum(r["refused"] for r in unanswerable) / len(unanswerable) if unanswerable else None
@@ -190,8 +215,9 @@ def summarize(records: Sequence[dict[str, Any]], k: int) -> dict[str, float | No
 
 
 def by_category(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | int | None]]:
-    """One row per `category` (in order of first appearance): answer recall and hits@1 over
-    the category's answerable questions, refused answers, questions. Empty without categories."""
+    """One row per `category` (in order of first appearance): answer recall, first-sentence
+    recall and hits@1 over the category's answerable questions, refused answers, questions.
+    Empty without categories."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in records:
         if r.get("category"):
@@ -202,6 +228,7 @@ def by_category(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, float 
         ranked = [r["article_rank"] for r in answerable if r["gold_articles"]]
         rows[category] = {
             "answer_recall": mean([r["answer_recall"] for r in answerable]),
+            "first_sentence_recall": first_sentence_recall(answerable),
             "hits@1": hits_at(ranked, 1) if ranked else None,
             "refused": sum(r["refused"] for r in group),
             "questions": len(group),

@@ -10,6 +10,7 @@ from assistant.answer.check import (
     shown_citation_support,
     strip_markers,
 )
+from assistant.types import AnswerSentence
 from tests.answer.check_pairs import labelled_pairs
 
 BRICS = (
@@ -89,5 +90,11 @@ def test_the_measured_threshold_separates_the_labelled_set(embedder):
 
 def test_shown_citation_support_rechecks_a_shown_answer(embedder):
     cited = {1: BRICS, 2: RATE}
-    text = "Iran and Egypt were invited to join [1]. The rate stayed at 5.25% [2]. It fell [3]."
-    assert shown_citation_support(text, cited, embedder.embed) == [True, True, False]
+    sentences = [
+        AnswerSentence("Iran and Egypt were invited to join.", (1,)),
+        AnswerSentence("The rate stayed at 5.25%.", (2,)),
+        AnswerSentence("It fell.", (3,)),  # no such citation
+        AnswerSentence("Norway and Iran were invited to join.", (1, 2)),  # Norway: in neither
+    ]
+    supported = shown_citation_support(sentences, cited, embedder.embed)
+    assert supported == [True, True, False, False, False]

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SAMPLE_ARTICLES, free_port, running_server, write_article
+from tests.conftest import (
+    ANSWER_JSON_KEYS,
+    REPO,
+    SAMPLE_ARTICLES,
+    free_port,
+    running_server,
+    write_article,
+)
 from tests.ingest.news_pages import PAGES
 from tests.ingest.news_site import Item, Site, rss20, serve_site
 
@@ -126,10 +133,10 @@ def test_gradio_client_api_answers_with_citations(server):
     from gradio_client import Client
 
     client = Client(server, verbose=False)
-    result = client.predict("Who is joining BRICS?", 5, api_name="/ask")
+    result = json.loads(client.predict("Who is joining BRICS?", 5, api_name="/ask"))
     assert "Egypt" in result["answer"] and result["citations"]
     # as of the day after Meridian Wire's report, before The Atlas Dispatch's Kazan story
-    dated = client.predict("Who is joining BRICS?", 5, "2023-12-31", api_name="/ask")
+    dated = json.loads(client.predict("Who is joining BRICS?", 5, "2023-12-31", api_name="/ask"))
     assert dated["as_of"] == "2023-12-31T23:59:59.999999+00:00" and dated["citations"]
     assert all(c["published"] < "2024" for c in dated["citations"])
     with pytest.raises(Exception, match="cannot read 'someday' as a date"):
@@ -179,13 +186,39 @@ def test_chat_answers_brics_with_sources_then_a_follow_up_in_context(page):
     chat = page.locator(".bubble-wrap, [role=log]").first
     for member in ("Iran", "Egypt", "Ethiopia"):
         expect(chat).to_contain_text(member)
-    expect(sources.locator("mark").first).to_contain_text("Iran")
+    expect(sources.locator(".cited mark", has_text="Egypt").first).to_be_visible()
 
     ask(page, "And which countries applied?")
     expect(sources).to_contain_text(
         "Searched for: Which countries applied - BRICS?", timeout=60_000
     )
     expect(sources).to_contain_text("BRICS")
+
+
+def test_each_cited_article_is_one_source_entry_listing_its_sentences_with_answers_marked(
+    page, server
+):
+    from playwright.sync_api import expect
+
+    question = "Who is joining BRICS?"
+    answer = post(f"{server}/api/ask", {"question": question})
+    ask(page, question)
+    sources = page.locator("#sources")
+    brics = sources.locator(".source", has_text="BRICS enlargement agreed in Johannesburg")
+    expect(brics).to_have_count(1, timeout=60_000)
+    # one entry per cited article, each listing every sentence cited from it
+    entries = sources.locator(".source")
+    expect(entries).to_have_count(len(answer["sources"]))
+    for i, cited in enumerate(answer["sources"]):
+        entry = entries.nth(i)
+        expect(entry).to_contain_text(cited["title"])
+        expect(entry.locator(".cited")).to_have_count(len(cited["citations"]))
+        for n in cited["citations"]:
+            expect(entry.locator(".cited .n", has_text=f"[{n}]")).to_have_count(1)
+    assert any(len(s["citations"]) > 1 for s in answer["sources"]), answer["sources"]
+    # the answering words are marked inside the cited sentences
+    marked = sources.locator(".cited mark").all_inner_texts()
+    assert {"Egypt", "Ethiopia"} <= set(marked), marked
 
 
 def test_an_as_of_date_in_the_filters_keeps_newer_articles_out_of_the_answer(page):
@@ -276,26 +309,37 @@ def test_article_script_payloads_show_as_text_and_never_run(page):
     assert sources.locator("a[href^='javascript']").count() == 0
 
 
-def test_mcp_tools_ask_and_retrieve_answer_over_the_protocol(server):
+def test_mcp_tools_ask_and_retrieve_return_json_text_over_the_protocol(server, sample_assistant):
     import asyncio
 
     from mcp import ClientSession
     from mcp.client.streamable_http import streamable_http_client
 
-    async def talk() -> tuple[set[str], str]:
+    question = "Who is joining BRICS?"
+
+    async def talk() -> tuple[set[str], str, str]:
         async with (
             streamable_http_client(f"{server}/gradio_api/mcp/") as (read, write, _),
             ClientSession(read, write) as session,
         ):
             await session.initialize()
             tools = {tool.name for tool in (await session.list_tools()).tools}
-            result = await session.call_tool("ask", {"question": "Who is joining BRICS?"})
-            return tools, " ".join(getattr(c, "text", "") for c in result.content)
+            asked = await session.call_tool("ask", {"question": question})
+            found = await session.call_tool("retrieve", {"question": "BRICS Kazan", "k": 2})
+            assert not asked.isError and not found.isError
+            return tools, *(" ".join(getattr(c, "text", "") for c in r.content)
+                            for r in (asked, found))  # fmt: skip
 
     # Playwright's sync API keeps an event loop on this thread; the client gets its own.
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as pool:
-        tools, text = pool.submit(asyncio.run, talk()).result(timeout=120)
+        tools, asked, found = pool.submit(asyncio.run, talk()).result(timeout=120)
     assert {"ask", "retrieve"} <= tools
-    assert "Iran" in text and "citations" in text
+    answer = json.loads(asked)
+    # the same object `newsqa ask --json` prints for the question
+    assert set(answer) == set(sample_assistant.ask(question).as_json()) == ANSWER_JSON_KEYS
+    assert answer["question"] == question and "Iran" in answer["answer"]
+    assert answer["sources"] and answer["citations"][0]["answer_spans"]
+    passages = json.loads(found)
+    assert len(passages) == 2 and all("BRICS" in p["text"] for p in passages)
