@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from assistant.answer.combiner import default_combiner
 from assistant.answer.cues import question_cues
-from assistant.answer.extractive import MIN_SCORE, decide
+from assistant.answer.extractive import decide
 from assistant.types import AnswerSentence
 from tests.answer.test_extractive import LiteralSource, scored
 
@@ -30,5 +31,7 @@ def test_a_refusal_holds_its_reason_and_no_sentences_or_answering_words():
     assert refused.refused and refused.sentences == ()
     assert refused.refusal_reason == "the sources do not mention etna"
     assert all(c.answer_spans == () for c in refused.citations)
-    weak = decide(q, question_cues(q), [scored(1, MIN_SCORE - 0.01)], LiteralSource())
+    weak = decide(
+        q, question_cues(q), [scored(1, default_combiner().threshold - 0.01)], LiteralSource()
+    )
     assert weak.refused and weak.refusal_reason is None
