@@ -266,9 +266,10 @@ def stem(word: str) -> str:
 
 
 def same_word(a: str, b: str) -> bool:
-    """Word forms of one word: equal; one a prefix of the other differing by a short ending
-    ("Korea"/"Korean", "Europe"/"European", "join"/"joining"); or differing only in the last
-    letter of a long word ("Argentina"/"Argentine"). "Austria"/"Australia" stay apart."""
+    """Word forms of one word: equal; one stem ("countries"/"country", "voted"/"votes"); one
+    a prefix of the other differing by a short ending ("Korea"/"Korean", "Europe"/"European");
+    or differing only in the last letter of a long word ("Argentina"/"Argentine").
+    "Austria"/"Australia" stay apart."""
     if a == b or (len(a) > 3 and len(b) > 3 and stem(a) == stem(b)):
         return True
     short, long = (a, b) if len(a) <= len(b) else (b, a)
