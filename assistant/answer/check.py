@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.text import STOPWORDS, same_word, words
+from assistant.text import STOPWORDS, calendar_words, names, same_word, words
 from assistant.types import AnswerSentence
 
 # Measured on 183 labelled (answer sentence, source) pairs built from the bundled question
@@ -31,16 +31,6 @@ _ANY_MARKER = re.compile(r"\[\s*[^\[\]]{0,12}\]")  # [12], [ 3 ], [a], [1, 2], [
 _MARKER_LIST = re.compile(r"\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})+\s*\]")  # [1, 2]
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s*\[\d{1,3}\])*\s+(?=[A-Z0-9\"“(])|\n+")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_CAPITAL_WORD = re.compile(r"\b[A-Z][\w’'-]*[A-Za-z0-9]|\b[A-Z]\b")
-# Capitalized only because they open a sentence or a clause: never taken for a name.
-_OPENER_WORDS = (
-    "according although however meanwhile yes no sources source answer the this that these "
-    "those there their it its they he she we our in on at by for from with after before "
-    "while since as also and but so then both all some many most several one two three "
-    "four five six seven eight nine ten first second last new"
-)
-_COMMON_OPENERS = frozenset(_OPENER_WORDS.split())
-
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 
@@ -102,14 +92,10 @@ def number_tokens(text: str) -> list[str]:
 
 
 def name_tokens(sentence: str) -> list[str]:
-    """Capitalized words that may be names; common sentence openers are left out."""
-    found = []
-    for match in _CAPITAL_WORD.finditer(sentence):
-        word = match.group(0).lower().replace("’", "'").removesuffix("'s").strip("'-")
-        if not word or word in STOPWORDS or word in _COMMON_OPENERS:
-            continue
-        found.append(word)
-    return found
+    """Words of the names in a sentence, a capitalized word opening it included (a name
+    missed there would let a swapped one pass), and capitalized months and weekdays."""
+    found = [w for name in names(sentence, openers=True) for w in words(name)]
+    return [w for w in found if w not in STOPWORDS] + calendar_words(sentence)
 
 
 def missing_facts(sentence: str, evidence: str) -> tuple[list[str], int]:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.text import STOPWORDS, terms, words
+from assistant.text import STOPWORDS, names, terms, words
 
 Kind = Literal["number", "date", "name", "any"]
 
@@ -33,13 +33,6 @@ DATE = re.compile(
     rf"|\b(?:{_WEEKDAYS})\b|\b(?:1[89]|20)\d\d\b",
     re.IGNORECASE,
 )
-_CAPITALIZED = re.compile(
-    r"\b(?:[A-Z][\w’'.-]*|[A-Z]{2,})(?:\s+(?:of|de|al|the)?\s*[A-Z][\w’'.-]*)*"
-)
-_NOT_NAMES = re.compile(
-    rf"^(?:{_MONTHS}|{_WEEKDAYS}|the|a|an|in|on|at|it|he|she|they|but|and)$", re.I
-)
-
 _NUMBER_QUESTION = re.compile(
     r"\bhow (?:many|much|long|far|old|large|big|high|tall|often)\b|\bwhat (?:percentage|percent|"
     r"share|number|amount|rate|price|score|sum|figure|total|proportion|size|toll|cost|value)\b|"
@@ -67,7 +60,6 @@ _NAME_QUESTION = re.compile(
     rf"\b(?:which|what)\b(?:\s+[\w'’-]+){{0,3}}\s+(?:{_PERSON_OR_PLACE})s?\b",
     re.IGNORECASE,
 )
-_QUESTION_WORDS = {"who", "what", "when", "where", "which", "why", "how", "whom", "whose"}
 
 
 @dataclass(frozen=True)
@@ -86,36 +78,13 @@ def question_cues(question: str) -> QuestionCues:
         kind = "name"
     else:
         kind = "any"
-    key: dict[str, None] = {}
-    for position, match in enumerate(re.finditer(r"[A-Za-z0-9][\w’'.-]*", question)):
-        token = match.group(0)
-        lowered = words(token)
-        if not lowered or lowered[0] in _QUESTION_WORDS or lowered[0] in STOPWORDS:
-            continue
-        if YEAR.fullmatch(token):
-            continue  # a year is usually the article's date, not a word in its text
-        if (token[0].isupper() and position > 0) or any(ch.isdigit() for ch in token):
-            parts = lowered[0].split("-")
-            if all(p.isalpha() and len(p) >= 3 for p in parts):
-                for part in parts:  # "Alaska-Hawaiian": each name on its own
-                    key.setdefault(part)
-            else:  # "Chandrayaan-3", "COVID-19": one name
-                key.setdefault(lowered[0])
+    # names (not a question's first word: "Who", "Name the ..."), then numbers but no years
+    # (a year is usually the article's date, not a word in its text)
+    key = dict.fromkeys(term for name in names(question) for term in terms(name))
+    for word in terms(question):
+        if any(ch.isdigit() for ch in word) and not YEAR.fullmatch(word):
+            key.setdefault(word)
     return QuestionCues(kind, tuple(terms(question)), tuple(key))
-
-
-def names(sentence: str) -> list[str]:
-    """Capitalized word runs that look like names (a run at the sentence start needs two words)."""
-    found = []
-    for match in _CAPITALIZED.finditer(sentence):
-        run = match.group(0).strip()
-        parts = run.split()
-        if match.start() == 0 and len(parts) == 1:
-            continue
-        if all(_NOT_NAMES.match(p.strip(".")) for p in parts):
-            continue
-        found.append(run)
-    return found
 
 
 def numbers(sentence: str) -> list[str]:

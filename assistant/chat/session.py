@@ -17,6 +17,7 @@ from assistant.ingest.web import FetchPolicy, load_url
 from assistant.pipeline import AsOf, Assistant
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import Passage
+from assistant.text import names
 from assistant.types import Answer, Article
 
 _LEAD_IN = re.compile(
@@ -28,14 +29,12 @@ _REFERS_BACK = re.compile(
     r"the (?:group|bloc|country|company|deal|summit|agency|bank|report|same))\b",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of\s+)?[A-Z][\w’'.-]*)*")
 
 
 def topic_names(question: str) -> list[str]:
-    """Names in a question (capitalized runs after its first word), as written."""
-    first = re.match(r"\s*\S+", question)
-    start = first.end() if first else 0
-    return [m.group(0) for m in _NAME.finditer(question, start)]
+    """Names in a question, as written (its first word only when surely a name: "Who" and
+    "Name the ..." are not, "BRICS" is)."""
+    return names(question)
 
 
 def condense(question: str, previous: Sequence[str]) -> str:

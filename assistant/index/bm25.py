@@ -1,4 +1,7 @@
-"""BM25 over the same chunks as the vectors (bm25s), saved atomically beside them."""
+"""BM25 over the same chunks as the vectors (bm25s), saved atomically beside them. Chunks
+and questions are cut into tokens by `assistant.text.tokens`, the function the rarity
+weights read too; the index records which tokenizer made it, so one made with other tokens
+is known and rebuilt (index/build.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.text import TOKENIZER, tokens
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -16,12 +21,20 @@ STATE_FILE = "newsqa-bm25.json"
 
 
 class ChunkBM25:
-    """A keyword index over chunk texts; `generation` ties it to the catalog it was built from."""
+    """A keyword index over chunk texts; `generation` ties it to the catalog it was built from,
+    `tokenizer` names the tokens it counts (TOKENIZER when built by this newsqa)."""
 
-    def __init__(self, ids: list[str], retriever: object | None, generation: int) -> None:
+    def __init__(
+        self,
+        ids: list[str],
+        retriever: object | None,
+        generation: int,
+        tokenizer: str = TOKENIZER,
+    ) -> None:
         self.ids = ids
         self._retriever = retriever
         self.generation = generation
+        self.tokenizer = tokenizer
 
     @classmethod
     def build(cls, ids: Sequence[str], texts: Sequence[str], generation: int) -> ChunkBM25:
@@ -30,10 +43,7 @@ class ChunkBM25:
         if not ids:
             return cls([], None, generation)
         retriever = bm25s.BM25()
-        retriever.index(
-            bm25s.tokenize(list(texts), stopwords="en", show_progress=False),
-            show_progress=False,
-        )
+        retriever.index([tokens(text) for text in texts], show_progress=False)
         return cls(list(ids), retriever, generation)
 
     def save(self, folder: Path) -> None:
@@ -44,7 +54,7 @@ class ChunkBM25:
         tmp.mkdir()
         if self._retriever is not None:
             self._retriever.save(str(tmp), show_progress=False)  # type: ignore[attr-defined]
-        state = {"ids": self.ids, "generation": self.generation}
+        state = {"ids": self.ids, "generation": self.generation, "tokenizer": self.tokenizer}
         (tmp / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
         old = folder.with_name(f"{folder.name}.old-{os.getpid()}")
         if folder.exists():
@@ -66,10 +76,13 @@ class ChunkBM25:
             )
         except (OSError, ValueError, KeyError):
             return None
-        return cls(list(state["ids"]), retriever, int(state["generation"]))
+        # indexes saved before the tokenizer was recorded used bm25s's own tokens
+        tokenizer = str(state.get("tokenizer", "bm25s-default"))
+        return cls(list(state["ids"]), retriever, int(state["generation"]), tokenizer)
 
     def term_weights(self) -> tuple[dict[str, int], int]:
-        """Document frequency of every indexed word, and the number of chunks."""
+        """Document frequency of every indexed token (`assistant.text.tokens`), and the
+        number of chunks."""
         if self._retriever is None:
             return {}, 0
         vocab = self._retriever.vocab_dict  # type: ignore[attr-defined]
@@ -86,15 +99,14 @@ class ChunkBM25:
     ) -> list[tuple[str, float]]:
         """Up to `n` (chunk id, score) pairs, best first; chunks sharing no word are left out,
         and so are those whose entry in `allowed` (one 0/1 weight per id, in order) is 0."""
-        import bm25s
-
         if self._retriever is None or n <= 0:
             return []
-        tokens = bm25s.tokenize([text], stopwords="en", show_progress=False)
-        if not any(tokens.ids[0] if hasattr(tokens, "ids") else tokens[0]):
+        vocabulary = self._retriever.vocab_dict  # type: ignore[attr-defined]
+        known = [token for token in tokens(text) if token and token in vocabulary]
+        if not known:
             return []
         docs, scores = self._retriever.retrieve(  # type: ignore[attr-defined]
-            tokens, k=min(n, len(self.ids)), show_progress=False, weight_mask=allowed
+            [known], k=min(n, len(self.ids)), show_progress=False, weight_mask=allowed
         )
         return [
             (self.ids[int(doc)], float(score))

@@ -9,6 +9,7 @@ article is either fully present or absent and re-ingested on the next run.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -35,10 +36,13 @@ from assistant.ingest.sources import expand_sources, load_source
 from assistant.ingest.split import chunk_sentences, split_sentences
 from assistant.ingest.web import FetchPolicy, load_url
 from assistant.settings import Settings
+from assistant.text import TOKENIZER
 from assistant.types import Article, Chunk
 
 if TYPE_CHECKING:
     import numpy as np
+
+log = logging.getLogger(__name__)
 
 CATALOG_FILE = "catalog.sqlite"
 DIRTY_MARKER = ".write-in-progress"
@@ -271,10 +275,9 @@ class NewsIndex:
     def _refresh_derived(self, force: bool = False) -> None:
         """Rebuild BM25 and the manifest counts when the catalog moved on."""
         generation = self.catalog.generation
-        bm25 = ChunkBM25.load(self.folder / "bm25")
-        if force or bm25 is None or bm25.generation != generation:
-            ids, texts = self.catalog.chunks_for_search()
-            bm25 = ChunkBM25.build(ids, texts, generation)
+        bm25 = None if force else self._saved_keyword_index()
+        if bm25 is None:
+            bm25 = self._build_keyword_index()
             bm25.save(self.folder / "bm25")
         self._bm25 = bm25
         articles, chunks = self.catalog.counts()
@@ -283,15 +286,53 @@ class NewsIndex:
             m.articles, m.chunks, m.generation = articles, chunks, generation
             m.write(self.folder)
 
+    def _saved_keyword_index(self) -> ChunkBM25 | None:
+        """The saved keyword index, when it counts today's tokens of today's catalog."""
+        saved = ChunkBM25.load(self.folder / "bm25")
+        if saved is None:
+            return None
+        if saved.tokenizer != TOKENIZER:
+            log.warning(
+                "newsqa: the keyword index of %s counts other word tokens (%s, now %s); "
+                "rebuilding it from the catalog (no re-embedding)",
+                self.folder,
+                saved.tokenizer,
+                TOKENIZER,
+            )
+            return None
+        return saved if saved.generation == self.catalog.generation else None
+
+    def _build_keyword_index(self) -> ChunkBM25:
+        ids, texts = self.catalog.chunks_for_search()
+        return ChunkBM25.build(ids, texts, self.catalog.generation)
+
     @property
     def bm25(self) -> ChunkBM25:
         if self._bm25 is None or self._bm25.generation != self.catalog.generation:
-            loaded = ChunkBM25.load(self.folder / "bm25")
-            if loaded is None or loaded.generation != self.catalog.generation:
-                ids, texts = self.catalog.chunks_for_search()
-                loaded = ChunkBM25.build(ids, texts, self.catalog.generation)
+            loaded = self._saved_keyword_index()
+            if loaded is None:
+                loaded = self._build_keyword_index()
+                self._save_when_idle(loaded)
             self._bm25 = loaded
         return self._bm25
+
+    def _save_when_idle(self, bm25: ChunkBM25) -> None:
+        """Save a keyword index rebuilt on reading, so the next process need not rebuild it,
+        but only when no write is under way (a writer saves its own when it finishes) and
+        the folder is writable (else it lives in memory only)."""
+        if self._lock_handle is not None or (self.folder / DIRTY_MARKER).exists():
+            return
+        try:
+            self._lock()
+        except (IndexBusyError, OSError):
+            return
+        try:
+            if bm25.generation == self.catalog.generation:
+                bm25.save(self.folder / "bm25")
+        except OSError:
+            pass
+        finally:
+            self._unlock()
 
     # -- ingest ----------------------------------------------------------------------
     def prepare(self, article: Article) -> IndexedArticle:

@@ -110,6 +110,8 @@ class HybridSearch:
         self._generation = generation
 
     def weight(self, term: str) -> float:
+        """The rarity of a content word (as `terms` gives it): BM25's idf of that token in
+        the keyword index, so both read one vocabulary; a word the index lacks is the rarest."""
         return self._weights.get(term, self._missing_weight)
 
     def term_weights(self, words: Sequence[str]) -> dict[str, float]:
