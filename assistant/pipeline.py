@@ -173,13 +173,16 @@ def window_fallbacks(
 ) -> list[tuple[str, Filters]]:
     """Where to look when the question's window holds nothing that answers: the articles
     before it, then (a named month or year: "the hottest day in 2024" is often reported
-    later) those after it, up to the as-of time."""
+    later) those after it, up to the as-of time, and last every article up to then, undated
+    ones included (a window cannot place them: "Who won Wimbledon in 2019?" over undated
+    snippets)."""
     if not scope.window:
         return []
     outer = scoped_filters(filters, replace(scope, since=None, until=None), half_life)
     fallbacks = [("earlier", replace(outer, until=scope.since))]
     if scope.until is not None and scope.until < scope.as_of:
         fallbacks.append(("later", replace(outer, since=scope.until)))
+    fallbacks.append(("undated", outer))
     return fallbacks
 
 

@@ -64,11 +64,13 @@ def write_article(
     *,
     outlet: str = "Test Gazette",
     url: str | None = None,
-    published: str = "2024-05-01T09:00:00+00:00",
+    published: str | None = "2024-05-01T09:00:00+00:00",
 ) -> Path:
-    """A small .md article with front matter; returns its path."""
+    """A small .md article with front matter (undated when `published` is None)."""
     folder.mkdir(parents=True, exist_ok=True)
-    lines = ["---", f'title: "{title}"', f'outlet: "{outlet}"', f'published: "{published}"']
+    lines = ["---", f'title: "{title}"', f'outlet: "{outlet}"']
+    if published:
+        lines.append(f'published: "{published}"')
     if url:
         lines.append(f'url: "{url}"')
     path = folder / name

@@ -86,6 +86,14 @@ ARTICLES = [
         "Coastline Business Review",
         "2025-05-03T18:00:00+00:00",
     ),
+    (
+        "regatta.md",
+        "Ines Vale takes the Harrow Cup",
+        "The skipper Ines Vale won the Harrow Cup regatta off Gannet Point, finishing the "
+        "three-race series four minutes ahead of the defending champion.",
+        "Sailing Notes",
+        None,  # undated: a window cannot place it
+    ),
 ]
 
 
@@ -107,7 +115,8 @@ def assert_nothing_after(answer: Answer, as_of: str) -> None:
     limit = as_of_time(as_of)
     assert answer.as_of == limit
     for citation in answer.citations:
-        assert citation.published is not None and citation.published <= limit
+        # an undated article counts as older than any dated one: it may be cited
+        assert citation.published is None or citation.published <= limit
 
 
 CHIEF = "Who is the chief executive of the Kestrel Bay Port Authority?"
@@ -198,6 +207,15 @@ def test_a_window_with_nothing_in_it_falls_back_to_earlier_articles_and_says_so(
     assert not answer.refused
     assert "Tobias Renn" in answer.citations[0].text
     assert answer.note and "from this week" in answer.note and "earlier articles" in answer.note
+
+
+def test_an_undated_article_answers_when_no_dated_one_does_in_or_around_the_window(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("Who won the Harrow Cup regatta in 2019?", as_of="2025-12-01")
+    assert not answer.refused
+    assert "Ines Vale" in answer.citations[0].text and answer.citations[0].published is None
+    assert answer.note and "undated articles" in answer.note
 
 
 def test_a_current_question_answered_from_old_sources_says_how_old_they_are(
