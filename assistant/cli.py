@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from assistant import offline
-from assistant.errors import NewsQAError
+from assistant.errors import IndexDamagedError, NewsQAError
 
 EXIT_FAILED_SOURCES = 1
 EXIT_ERROR = 2
+EXIT_DAMAGED = 1
 
 
 def _settings() -> Any:
@@ -719,6 +720,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except IndexDamagedError as exc:  # the index itself needs attention, not the command
+        print(f"newsqa: error: {exc}", file=sys.stderr)
+        return EXIT_DAMAGED
     except NewsQAError as exc:
         print(f"newsqa: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -35,6 +35,10 @@ class IndexMismatchError(IndexStateError):
     """The index was built with another model or chunking than the current settings."""
 
 
+class IndexDamagedError(IndexStateError):
+    """A file of the index is not what newsqa wrote (not a database, another schema)."""
+
+
 class IndexBusyError(IndexStateError):
     """Another process is writing to the same index."""
 

@@ -4,6 +4,7 @@ index holds. Chroma and BM25 are derived from it and are repaired to match it.""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.errors import IndexDamagedError
 from assistant.types import Article, Chunk, Sentence
 
 if TYPE_CHECKING:
@@ -110,19 +112,49 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def schema_columns(schema: str = _SCHEMA) -> dict[str, set[str]]:
+    """The columns each table of `schema` declares."""
+    tables: dict[str, set[str]] = {}
+    for name, body in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\);", schema, re.S):
+        tables[name] = {
+            line.split()[0]
+            for line in re.split(r",(?![^()]*\))", body)
+            if line.strip() and not line.strip().upper().startswith("PRIMARY KEY")
+        }
+    return tables
+
+
 class Catalog:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
-        for table, columns in _ADDED_COLUMNS.items():
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+            for table, columns in _ADDED_COLUMNS.items():
+                present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+                for name, declaration in columns:
+                    if name not in present:
+                        self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
+            self._check_schema()
+        except sqlite3.DatabaseError as err:
+            self._db.close()
+            raise IndexDamagedError(
+                f"{path}: not a newsqa catalog ({err}); it is the index's source of truth: "
+                "restore it from a backup, or move the index folder aside and ingest the "
+                "articles again"
+            ) from err
+
+    def _check_schema(self) -> None:
+        for table, expected in schema_columns().items():
             present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
-            for name, declaration in columns:
-                if name not in present:
-                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
+            missing = sorted(expected - present)
+            if missing:
+                raise sqlite3.DatabaseError(
+                    f"table {table} lacks the columns {', '.join(missing)}: another schema"
+                )
 
     def close(self) -> None:
         self._db.close()
