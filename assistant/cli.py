@@ -252,6 +252,33 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check an index against its catalog and repair what is derived from it."""
+    from assistant.index.build import NewsIndex
+    from assistant.index.embeddings import Embedder
+
+    settings = _settings()
+    embedder = Embedder.packaged(settings.embedding.batch_size)
+    with NewsIndex.open(settings, args.index, embedder=embedder, heal=False) as index:
+        found = index.examine()
+        print(f"index      {index.folder}")
+        for line in found.lines():
+            print(line)
+        if found.consistent:
+            print("consistent: nothing to repair")
+            return 0
+        fixed = index.repair_all()
+        print(
+            f"repaired   {fixed['chunks_restored']} vectors restored, "
+            f"{fixed['orphans_deleted']} stray vectors deleted, keyword index rebuilt"
+        )
+        after = index.examine()
+        print("consistent after repair" if after.consistent else "still inconsistent:")
+        for line in [] if after.consistent else after.lines():
+            print(line)
+        return 0 if after.consistent else EXIT_DAMAGED
+
+
 def cmd_delete(args: argparse.Namespace) -> int:
     from assistant.index.build import NewsIndex
 
@@ -642,6 +669,11 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", parents=[common], help="what the index holds")
     stats.add_argument("--json", action="store_true", help="print as one JSON object")
     stats.set_defaults(func=cmd_stats)
+
+    doctor = sub.add_parser(
+        "doctor", parents=[common], help="check an index against its catalog and repair it"
+    )
+    doctor.set_defaults(func=cmd_doctor)
 
     delete = sub.add_parser("delete", parents=[common], help="remove articles by id")
     delete.add_argument("article_ids", nargs="+", metavar="ARTICLE_ID")

@@ -136,6 +136,44 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
+@dataclass(frozen=True)
+class Examination:
+    """What `newsqa doctor` found in an index."""
+
+    articles: int
+    chunks: int
+    vectors_missing: int
+    vectors_stray: int
+    keyword_chunks: int | None  # None: no readable keyword index
+    keyword_current: bool
+    interrupted: bool  # a write marker left by a process that did not finish
+
+    @property
+    def consistent(self) -> bool:
+        return (
+            not self.vectors_missing
+            and not self.vectors_stray
+            and self.keyword_current
+            and self.keyword_chunks == self.chunks
+            and not self.interrupted
+        )
+
+    def lines(self) -> list[str]:
+        keyword = (
+            "missing or unreadable"
+            if self.keyword_chunks is None
+            else f"{self.keyword_chunks} chunks" + ("" if self.keyword_current else " (stale)")
+        )
+        writes = "an interrupted write left its marker" if self.interrupted else "none pending"
+        return [
+            f"catalog    {self.articles} articles, {self.chunks} chunks",
+            f"vectors    {self.chunks - self.vectors_missing} of {self.chunks} chunks, "
+            f"{self.vectors_stray} stray",
+            f"keyword    {keyword}",
+            f"writes     {writes}",
+        ]
+
+
 class NewsIndex:
     """One index folder: catalog.sqlite, chroma/ (or a Chroma server), bm25/, manifest.json."""
 
@@ -166,9 +204,12 @@ class NewsIndex:
         *,
         embedder: Embedder | None = None,
         create: bool = False,
+        heal: bool = True,
     ) -> NewsIndex:
         """Open an index; with `create`, make it when missing. Checks model and chunking
-        against the manifest when an embedder is given (every path that embeds has one)."""
+        against the manifest when an embedder is given (every path that embeds has one).
+        With `heal` and an embedder, vectors that do not match the catalog (a deleted or
+        emptied `chroma/`) are restored from it, with a message saying so."""
         folder = settings.index_path(name_or_path)
         manifest = Manifest.read(folder)
         if manifest is None and not create:
@@ -201,7 +242,71 @@ class NewsIndex:
         catalog = Catalog(folder / CATALOG_FILE)
         if not existed:
             manifest.write(folder)
-        return cls(folder, settings, catalog, vectors, manifest, embedder)
+        index = cls(folder, settings, catalog, vectors, manifest, embedder)
+        if existed and heal and embedder is not None:
+            index._heal_vectors()
+        return index
+
+    def examine(self) -> Examination:
+        """How the derived parts (vectors, keyword index) stand against the catalog."""
+        missing, orphans = self.vector_gap()
+        saved = ChunkBM25.load(self.folder / "bm25")
+        articles, chunks = self.catalog.counts()
+        return Examination(
+            articles=articles,
+            chunks=chunks,
+            vectors_missing=missing,
+            vectors_stray=orphans,
+            keyword_chunks=len(saved.ids) if saved is not None else None,
+            keyword_current=saved is not None
+            and saved.tokenizer == TOKENIZER
+            and saved.generation == self.catalog.generation,
+            interrupted=(self.folder / DIRTY_MARKER).exists(),
+        )
+
+    def repair_all(self) -> dict[str, int]:
+        """Repair vectors and the keyword index from the catalog, under the write lock."""
+        self._begin_write()
+        try:
+            return self.repair()
+        finally:
+            self._end_write()
+            self._unlock()
+
+    def vector_gap(self) -> tuple[int, int]:
+        """(catalog chunks without a vector, vectors of no catalog chunk)."""
+        known, stored = self.catalog.chunk_ids(), self.vectors.ids()
+        return len(known - stored), len(stored - known)
+
+    def _heal_vectors(self) -> None:
+        """Restore vectors from the catalog when their count does not match it and no other
+        process is writing (a write in progress is repaired by its own process, or by the
+        next write after a crash)."""
+        if self.vectors.count() == self.catalog.counts()[1]:
+            return
+        if (self.folder / DIRTY_MARKER).exists():
+            return
+        try:
+            self._lock()
+        except IndexBusyError:
+            return
+        try:
+            missing, orphans = self.vector_gap()
+            if missing or orphans:
+                log.warning(
+                    "newsqa: the vectors of %s do not match its catalog (%d chunks without a "
+                    "vector, %d stray vectors); restoring them from the catalog",
+                    self.folder,
+                    missing,
+                    orphans,
+                )
+                self._begin_write()
+                try:
+                    self.repair()
+                finally:
+                    self._end_write()
+        finally:
+            self._unlock()
 
     @staticmethod
     def _chunking(settings: Settings) -> dict[str, Any]:
@@ -302,6 +407,10 @@ class NewsIndex:
             return None
         return saved if saved.generation == self.catalog.generation else None
 
+    def _keyword_files(self) -> list[Path]:
+        folder = self.folder / "bm25"
+        return [p for p in folder.iterdir() if p.stat().st_size] if folder.is_dir() else []
+
     def _build_keyword_index(self) -> ChunkBM25:
         ids, texts = self.catalog.chunks_for_search()
         return ChunkBM25.build(ids, texts, self.catalog.generation)
@@ -311,6 +420,12 @@ class NewsIndex:
         if self._bm25 is None or self._bm25.generation != self.catalog.generation:
             loaded = self._saved_keyword_index()
             if loaded is None:
+                if not self._keyword_files() and self.catalog.counts()[1]:
+                    log.warning(
+                        "newsqa: the keyword index of %s is missing or empty; rebuilding it "
+                        "from the catalog (no re-embedding)",
+                        self.folder,
+                    )
                 loaded = self._build_keyword_index()
                 self._save_when_idle(loaded)
             self._bm25 = loaded
