@@ -40,7 +40,7 @@ offline.enforce()
 
 import numpy as np  # noqa: E402
 
-from assistant.answer.combiner import WEIGHTS_FILE, Combiner  # noqa: E402
+from assistant.answer.combiner import WEIGHTS_FILE  # noqa: E402
 from assistant.answer.cues import question_cues  # noqa: E402
 from assistant.answer.extractive import MIN_SUPPORT, score_sentences, support  # noqa: E402
 from assistant.answer.features import FEATURES  # noqa: E402
@@ -68,7 +68,6 @@ PRIOR = {
 PRIOR_SCALE = 10.0  # the prior's weights in logit units
 PRIOR_PULL = 0.1  # 0 = no pull (out of fold: 111 of 232 first sentences; 0.1: 111; 1: 108)
 MAX_FALSE_REFUSALS = 0.04
-ZERO = Combiner({}, 1.0, 0.0, 0.0)
 
 
 def _open(path: Path, embedder: Embedder) -> HybridSearch:
@@ -98,7 +97,7 @@ def _rows(name: str, search: HybridSearch, questions: list[Question]) -> list[di
                     for p in passages
                     if p.article.id not in gold and not {c.id for c in p.copies} & gold
                 ][:K]
-            scored = score_sentences(q.question, cues, passages, search, vector, combiner=ZERO)
+            scored = score_sentences(q.question, cues, passages, search, vector)
             rows.append(
                 {
                     "set": name,

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
-from assistant.answer.combiner import Combiner, default_combiner
+from assistant.answer.combiner import default_combiner
 from assistant.answer.conflicts import Claim, figure_conflict, figure_value, magnitude_of
 from assistant.answer.cues import QuestionCues, new_things
 from assistant.answer.entities import (
@@ -97,14 +97,11 @@ def score_sentences(
     passages: Sequence[Passage],
     source: SentenceSource,
     query_vector: np.ndarray,
-    *,
-    combiner: Combiner | None = None,
-    tagger: EntityTagger | None = None,
 ) -> list[ScoredSentence]:
     """Every statement of the passages once, scored by the combiner, best first. The best
     few also get their named entities of the asked-for kind (what a further sentence must
     add, and the words that answer)."""
-    model = combiner or default_combiner()
+    model = default_combiner()
     weights = source.term_weights(list(cues.terms))
     scored: dict[tuple[str, int], ScoredSentence] = {}
     for rank, passage in enumerate(passages):
@@ -132,7 +129,7 @@ def score_sentences(
                 sentence, article, rank, model.probability(features), features, passage.copies
             )
     ranked = sorted(scored.values(), key=lambda s: -s.score)
-    return with_entities(question, ranked, tagger or shared_tagger())
+    return with_entities(question, ranked, shared_tagger())
 
 
 def with_entities(

@@ -290,23 +290,18 @@ class NewsIndex:
             self._lock()
         except IndexBusyError:
             return
-        try:
-            missing, orphans = self.vector_gap()
-            if missing or orphans:
-                log.warning(
-                    "newsqa: the vectors of %s do not match its catalog (%d chunks without a "
-                    "vector, %d stray vectors); restoring them from the catalog",
-                    self.folder,
-                    missing,
-                    orphans,
-                )
-                self._begin_write()
-                try:
-                    self.repair()
-                finally:
-                    self._end_write()
-        finally:
+        missing, orphans = self.vector_gap()
+        if not (missing or orphans):
             self._unlock()
+            return
+        log.warning(
+            "newsqa: the vectors of %s do not match its catalog (%d chunks without a "
+            "vector, %d stray vectors); restoring them from the catalog",
+            self.folder,
+            missing,
+            orphans,
+        )
+        self.repair_all()
 
     @staticmethod
     def _chunking(settings: Settings) -> dict[str, Any]:
