@@ -7,7 +7,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant.errors import SourceError
@@ -16,67 +16,13 @@ from assistant.ingest.feeds import parse_feed
 from assistant.ingest.loaders import LOADERS, LoadOptions
 from assistant.ingest.sources import load_source
 from assistant.types import Article
-
-EXAMPLES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-_front_matter = st.builds(
-    lambda keys, values, body: (
-        "---\n"
-        + "".join(f"{k}: {v}\n" for k, v in zip(keys, values, strict=False))
-        + "---\n"
-        + body
-    ),
-    st.lists(st.sampled_from(["title", "outlet", "published", "url", "authors", "x"]), max_size=5),
-    st.lists(st.text(max_size=30), max_size=5),
-    st.text(max_size=400),
-)
-_html = st.builds(
-    lambda head, body, cut: ("<html><head><title>" + head + "</title></head><body><p>" + body)[
-        :cut
-    ],
-    st.text(max_size=60),
-    st.text(max_size=400),
-    st.integers(min_value=0, max_value=500),
-)
-_json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=40),
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    "title",
-                    "text",
-                    "published",
-                    "outlet",
-                    "url",
-                    "id",
-                    "body",
-                    "question",
-                    "answers",
-                    "question_date",
-                    "answerable",
-                    "articles",
-                    "as_of",
-                    "category",
-                ]
-            ),
-            inner,
-            max_size=5,
-        )
-    ),
-    max_leaves=12,
-)
-
-
-def _content(data: bytes | str) -> bytes:
-    return data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+from tests.ingest.strategies import EXAMPLES, content, front_matter, html_pages, json_values
 
 
 def assert_only_articles_or_source_errors(suffix: str, data: bytes | str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"story{suffix}"
-        path.write_bytes(_content(data))
+        path.write_bytes(content(data))
         results = list(load_source(path, LoadOptions()))
     for result in results:
         assert isinstance(result, Article | SourceError)
@@ -91,20 +37,20 @@ def test_random_bytes_in_any_supported_file_give_articles_or_source_errors(suffi
 
 
 @EXAMPLES
-@given(st.sampled_from([".md", ".txt"]), _front_matter)
-def test_malformed_front_matter_gives_an_article_or_a_source_error(suffix, text):
+@given(st.sampled_from([".md", ".txt"]), front_matter)
+def test_malformedfront_matter_gives_an_article_or_a_source_error(suffix, text):
     assert_only_articles_or_source_errors(suffix, text.encode("utf-8", "replace"))
 
 
 @EXAMPLES
-@given(_html)
+@given(html_pages)
 def test_truncated_and_malformed_html_gives_an_article_or_a_source_error(html):
     assert_only_articles_or_source_errors(".html", html.encode("utf-8", "replace"))
 
 
 @EXAMPLES
-@given(st.sampled_from([".json", ".jsonl"]), _json)
-def test_malformed_json_records_give_articles_or_source_errors(suffix, value):
+@given(st.sampled_from([".json", ".jsonl"]), json_values)
+def test_malformedjson_values_records_give_articles_or_source_errors(suffix, value):
     assert_only_articles_or_source_errors(suffix, json.dumps(value))
 
 
@@ -130,7 +76,7 @@ def test_random_and_truncated_feeds_parse_or_give_a_source_error(body):
 
 
 @EXAMPLES
-@given(st.one_of(st.binary(max_size=400), st.lists(_json, max_size=4)))
+@given(st.one_of(st.binary(max_size=400), st.lists(json_values, max_size=4)))
 def test_a_question_set_of_any_content_loads_or_names_its_bad_line(content):
     if isinstance(content, list):
         content = "\n".join(json.dumps(v) for v in content).encode()
