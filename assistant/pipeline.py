@@ -88,11 +88,12 @@ class Assistant:
         scope = time_scope(question, self._as_of(as_of, filters))
         half_life = self._settings_time().recent_half_life_days
         scoped = scoped_filters(filters, scope, half_life)
-        passages = self.search.search(question, k or self.k, scoped, mode=self.mode)
-        for _, outside in [] if passages else window_fallbacks(filters, scope, half_life):
-            passages = self.search.search(question, k or self.k, outside, mode=self.mode)
-            if passages:
-                break
+        with self.search.reading():
+            passages = self.search.search(question, k or self.k, scoped, mode=self.mode)
+            for _, outside in [] if passages else window_fallbacks(filters, scope, half_life):
+                passages = self.search.search(question, k or self.k, outside, mode=self.mode)
+                if passages:
+                    break
         return passages
 
     def _as_of(self, as_of: AsOf, filters: Filters | None) -> datetime:
@@ -119,6 +120,17 @@ class Assistant:
 
         With an LLM answerer the model writes the answer (its text goes to `on_token` as it
         is generated) and only the sentences their citations support are kept."""
+        with self.search.reading():  # one catalog generation for the whole question
+            return self._ask(question, k, filters, on_token, as_of)
+
+    def _ask(
+        self,
+        question: str,
+        k: int | None,
+        filters: Filters | None,
+        on_token: Callable[[str], None] | None,
+        as_of: AsOf,
+    ) -> Answer:
         started = time.perf_counter()
         scope = time_scope(question, self._as_of(as_of, filters))
         settings = self._settings_time()

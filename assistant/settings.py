@@ -114,6 +114,18 @@ class Settings(BaseSettings):
         description="Fetch URLs that resolve to private, loopback or link-local addresses.",
     )
     max_upload_mb: float = Field(default=20.0, gt=0, description="Largest file the UI accepts.")
+    write_worker: Literal["process", "thread"] = Field(
+        default="process",
+        description="Where `newsqa serve` runs uploads, URL and feed adds and deletes: "
+        "process: a worker process with one torch thread at a lower priority (questions "
+        "keep their speed while it ingests); thread: inside the server (less memory).",
+    )
+    refresh_minutes: float = Field(
+        default=30.0,
+        ge=0,
+        description="`newsqa serve` re-polls the index's followed feeds this often, in the "
+        "background (0: never).",
+    )
     answerer: Literal["extractive", "llm"] = Field(
         default="extractive",
         description="extractive: quote source sentences (offline, no LLM); llm: a language "

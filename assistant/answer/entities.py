@@ -9,6 +9,7 @@ at ingest would slow ingest by about a quarter (~2-4 ms a sentence on 2 cores).
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -108,9 +109,11 @@ def new_entities(
 
 class EntityTagger:
     """spaCy's named-entity recognizer over sentences, loaded on first use, with a bounded
-    cache (the same sentences come back question after question)."""
+    cache (the same sentences come back question after question). One thread tags at a time:
+    the cache is shared, and spaCy's pipeline makes no promise about threads."""
 
     def __init__(self, cache_size: int = CACHE_SIZE) -> None:
+        self._lock = threading.Lock()
         self._nlp: Any = None
         self._cache: OrderedDict[str, tuple[Entity, ...]] = OrderedDict()
         self._size = cache_size
@@ -126,9 +129,14 @@ class EntityTagger:
 
     def clear(self) -> None:
         """Forget every tagged sentence (benchmarks measure tagging as for new questions)."""
-        self._cache.clear()
+        with self._lock:
+            self._cache.clear()
 
     def tag(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
+        with self._lock:
+            return self._tag(texts)
+
+    def _tag(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
         fresh: dict[str, tuple[Entity, ...]] = {}
         if todo:
@@ -146,11 +154,13 @@ class EntityTagger:
 
 
 _shared: EntityTagger | None = None
+_shared_lock = threading.Lock()
 
 
 def shared_tagger() -> EntityTagger:
     """One tagger per process (the model takes ~0.3 s and ~50 MB to load)."""
     global _shared
-    if _shared is None:
-        _shared = EntityTagger()
+    with _shared_lock:
+        if _shared is None:
+            _shared = EntityTagger()
     return _shared

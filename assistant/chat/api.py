@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import secrets
+import shutil
+import tempfile
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, status
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, UploadFile, status
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import AfterValidator, BaseModel, Field
 from pydantic_core import PydanticCustomError
@@ -126,6 +129,37 @@ def api_router(service: ChatService, credentials: tuple[str, str] | None = None)
             "as_of": as_of.isoformat(),
             "passages": [passage_json(p) for p in passages],
         }
+
+    @router.post(
+        "/articles",
+        status_code=status.HTTP_202_ACCEPTED,
+        summary="Add article files to the index, in the background",
+        description="The files are queued as one job (the same path as the Library's "
+        "upload); follow it at /api/jobs/{id}. Questions keep being answered meanwhile.",
+    )
+    def add_articles(files: list[UploadFile]) -> dict[str, Any]:
+        with tempfile.TemporaryDirectory(prefix="newsqa-api-") as folder:
+            paths = []
+            for number, upload in enumerate(files):
+                name = Path(upload.filename or f"article-{number}.txt").name
+                target = Path(folder) / f"{number:05d}" / name
+                target.parent.mkdir()
+                with target.open("wb") as out:
+                    shutil.copyfileobj(upload.file, out)
+                paths.append(target)
+            job = service.add_files(paths)  # copies the files before returning
+        return {"job": job.as_json()}
+
+    @router.get("/jobs", summary="Background writes, newest first")
+    def jobs() -> dict[str, Any]:
+        return {"jobs": [job.as_json() for job in service.writes.jobs()]}
+
+    @router.get("/jobs/{job_id}", summary="One background write: state and progress")
+    def job(job_id: int) -> dict[str, Any]:
+        found = service.writes.job(job_id)
+        if found is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job {job_id}")
+        return {"job": found.as_json()}
 
     return router
 

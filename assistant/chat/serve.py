@@ -6,12 +6,15 @@ from __future__ import annotations
 import ipaddress
 import logging
 import sys
+import threading
 from typing import Any
 
 from assistant.chat.session import ChatService
-from assistant.errors import ConfigError
+from assistant.chat.writes import Writes
+from assistant.errors import ConfigError, NewsQAError
 from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
+from assistant.index.subscriptions import FeedState
 from assistant.pipeline import Assistant, llm_answerer
 from assistant.retrieve.search import HybridSearch
 from assistant.settings import Settings
@@ -66,6 +69,20 @@ def mcp_available() -> bool:
     return True
 
 
+def follow_feeds(service: ChatService, every_s: float, stop: threading.Event) -> None:
+    """Queue a poll of the index's followed feeds now and every `every_s` seconds (none
+    when a poll is still queued or running), until `stop` is set."""
+    while not stop.is_set():
+        try:
+            followed = FeedState.load(service.index.folder).feeds
+        except NewsQAError as exc:
+            log.warning("newsqa: not polling feeds: %s", exc)
+            followed = {}
+        if followed:
+            service.refresh_feeds()
+        stop.wait(every_s)
+
+
 def build_server(settings: Settings, index: str | None = None) -> Any:
     """The FastAPI app: REST under /api, schema at /docs, the Gradio UI at /."""
     import gradio as gr
@@ -76,9 +93,24 @@ def build_server(settings: Settings, index: str | None = None) -> Any:
     embedder = Embedder.packaged(settings.embedding.batch_size)
     news_index = ensure_index(settings, index, embedder)
     search = HybridSearch(news_index, embedder)
-    service = ChatService(Assistant(search, llm=llm_answerer(settings, search)))
+    writes = Writes(news_index, settings.write_worker)
+    service = ChatService(Assistant(search, llm=llm_answerer(settings, search)), writes)
     credentials = parse_auth(settings.auth)
     app = build_app(service, credentials)
+    stop = threading.Event()
+    if settings.refresh_minutes > 0:
+        threading.Thread(
+            target=follow_feeds,
+            args=(service, settings.refresh_minutes * 60, stop),
+            name="newsqa-feeds",
+            daemon=True,
+        ).start()
+
+    @app.on_event("shutdown")
+    def _stop_writes() -> None:
+        stop.set()
+        service.close()
+
     return gr.mount_gradio_app(
         app,
         build_ui(service),

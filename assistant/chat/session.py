@@ -7,18 +7,16 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from assistant.answer.cues import question_cues
-from assistant.errors import SourceError
-from assistant.index.build import IngestReport
-from assistant.index.subscriptions import FeedPoll, poll_feeds
-from assistant.ingest.web import FetchPolicy, load_url
+from assistant.chat.writes import Job, Writes
 from assistant.pipeline import AsOf, Assistant
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import Passage
 from assistant.text import names
-from assistant.types import Answer, Article
+from assistant.types import Answer
 
 _LEAD_IN = re.compile(
     r"^\s*(?:and|but|so|also|then|ok(?:ay)?|and what about|what about|how about)\b[\s,]*",
@@ -62,24 +60,32 @@ def condense(question: str, previous: Sequence[str]) -> str:
 
 
 class ChatService:
-    """What the UI and the REST API call: one Assistant behind a lock, since the index's
-    catalog connection, the model and Chroma are shared by every request."""
+    """What the UI and the REST API call. Questions run in parallel (each reads one
+    committed state of the index); writes are queued jobs run in the background by
+    `Writes` (default: in a thread of this process; the server uses a worker process)."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, writes: Writes | None = None) -> None:
         self.assistant = assistant
-        self.lock = threading.RLock()
+        self._writes = writes
+        self._writes_lock = threading.Lock()
 
     @property
     def index(self) -> Any:
         return self.assistant.search.index
+
+    @property
+    def writes(self) -> Writes:
+        with self._writes_lock:
+            if self._writes is None:
+                self._writes = Writes(self.index, "thread")
+            return self._writes
 
     def standalone(self, question: str, previous: Sequence[str]) -> str:
         """The follow-up as a standalone question: rewritten by the LLM when one answers
         (falling back to the rules when its reply is unusable), else by the rules."""
         llm = self.assistant.llm
         if llm is not None and previous:
-            with self.lock:
-                rewritten = llm.condense(question.strip(), previous)
+            rewritten = llm.condense(question.strip(), previous)
             if rewritten:
                 return rewritten
         return condense(question, previous)
@@ -96,28 +102,35 @@ class ChatService:
         """Answer `question` in the context of the previous standalone questions, as of
         `as_of` (default: now)."""
         standalone = self.standalone(question, previous)
-        with self.lock:
-            answer = self.assistant.ask(
-                standalone, k=k, filters=filters, on_token=on_token, as_of=as_of
-            )
+        answer = self.assistant.ask(
+            standalone, k=k, filters=filters, on_token=on_token, as_of=as_of
+        )
         return replace(answer, question=question, standalone_question=standalone)
 
-    def add_urls(self, urls: Sequence[str]) -> IngestReport:
-        """Fetch article pages (without holding the lock), then index them."""
-        policy = FetchPolicy.from_settings(self.index.settings)
-        results: list[tuple[int, int, Article | SourceError]] = []
-        for number, url in enumerate(urls, start=1):
-            try:
-                results.append((number, len(urls), load_url(url, policy)))
-            except SourceError as exc:
-                results.append((number, len(urls), exc))
-        with self.lock:
-            return self.index.ingest_articles(results)
+    # -- writes: queued, run in the background ---------------------------------------
+    def add_files(self, paths: Sequence[Path]) -> Job:
+        return self.writes.add_files(paths)
 
-    def add_feeds(self, urls: Sequence[str]) -> tuple[list[FeedPoll], IngestReport]:
-        """Follow feeds and index their entries; the lock is held only while writing."""
-        policy = FetchPolicy.from_settings(self.index.settings)
-        return poll_feeds(self.index, urls, policy, write_lock=self.lock)
+    def add_urls(self, urls: Sequence[str]) -> Job:
+        noun = "URL" if len(urls) == 1 else "URLs"
+        return self.writes.submit("urls", list(urls), f"{len(urls)} {noun}")
+
+    def add_feeds(self, urls: Sequence[str]) -> Job:
+        noun = "feed" if len(urls) == 1 else "feeds"
+        return self.writes.submit("feeds", list(urls), f"{len(urls)} {noun}")
+
+    def delete(self, article_ids: Sequence[str]) -> Job:
+        return self.writes.submit("delete", list(article_ids), f"delete {', '.join(article_ids)}")
+
+    def refresh_feeds(self) -> Job | None:
+        """Queue a poll of every followed feed, unless one is queued or running already."""
+        if self.writes.pending("refresh"):
+            return None
+        return self.writes.submit("refresh", [], "poll of the followed feeds")
+
+    def close(self) -> None:
+        if self._writes is not None:
+            self._writes.close()
 
     def ask_stream(
         self,
@@ -167,5 +180,4 @@ class ChatService:
         filters: Filters | None = None,
         as_of: AsOf = None,
     ) -> list[Passage]:
-        with self.lock:
-            return self.assistant.retrieve(question, k, filters, as_of=as_of)
+        return self.assistant.retrieve(question, k, filters, as_of=as_of)

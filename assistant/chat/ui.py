@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from assistant.answer.render import answer_text, long_date
 from assistant.chat.session import ChatService
+from assistant.chat.writes import Job
 from assistant.errors import NewsQAError
+from assistant.index.subscriptions import FeedState
 from assistant.ingest.dates import parse_published
-from assistant.ingest.web import looks_like_url
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.timescope import as_of_time
 from assistant.types import Answer, Carrier, Citation, CitedArticle
@@ -228,6 +229,7 @@ def read_as_of(value: str | None) -> datetime | None:
     return as_of_time(value, name="as of")
 
 
+CHAT_CONCURRENCY = 8  # questions of the chat answered at once
 LIBRARY_COLUMNS = ["id", "title", "outlet", "published", "chunks", "also carried by"]
 
 
@@ -258,6 +260,24 @@ def stats_markdown(service: ChatService) -> str:
         f"({s['undated']} undated); "
         f"model {s['model']}; index `{escape(s['index'])}`"
     )
+
+
+def writes_markdown(service: ChatService, shown: int = 8) -> str:
+    """The background writes (newest first) and the followed feeds' last polls."""
+    jobs = service.writes.jobs()[:shown]
+    lines = ["**Background writes**"]
+    lines += [f"- {escape(job.progress_line())}" for job in jobs] or ["- none yet"]
+    try:
+        feeds = list(FeedState.load(service.index.folder).feeds.values())
+    except NewsQAError as exc:
+        return "\n".join([*lines, f"\n{escape(str(exc))}"])
+    if feeds:
+        lines.append("\n**Followed feeds**")
+        for feed in feeds:
+            polled = feed.last_polled or "not yet polled"
+            result = f": {feed.last_result}" if feed.last_result else ""
+            lines.append(f"- {escape(feed.title or feed.url)}, last poll {polled}{escape(result)}")
+    return "\n".join(lines)
 
 
 def build_ui(service: ChatService) -> Any:
@@ -306,32 +326,28 @@ def build_ui(service: ChatService) -> Any:
         ):
             yield new_chat, new_previous, panel
 
+    def follow(job: Job, outputs: int = 4) -> Iterator[tuple[Any, ...]]:
+        """The job's progress while it runs in the background, then its outcome with the
+        library, stats (and outlet choices) as they are after it."""
+        for state in service.writes.follow(job.id):
+            if not state.ended:
+                yield (f"{escape(state.progress_line())} …", *[gr.update()] * (outputs - 1))
+                continue
+            message = state.summary if state.state == "done" else f"Failed: {escape(state.summary)}"
+            after = (
+                library_rows(service),
+                stats_markdown(service),
+                gr.update(choices=outlet_choices()),
+            )
+            yield (message, *after[: outputs - 1])
+
     def add_files(files):
         if not files:
-            return "Choose files first.", gr.update(), gr.update(), gr.update()
-        paths = [Path(f if isinstance(f, str) else f.name) for f in files]
-        with service.lock:
-            report = service.index.ingest(paths)
-        return (
-            ingest_summary(report),
-            library_rows(service),
-            stats_markdown(service),
-            gr.update(choices=outlet_choices()),
+            yield "Choose files first.", gr.update(), gr.update(), gr.update()
+            return
+        yield from follow(
+            service.add_files([Path(f if isinstance(f, str) else f.name) for f in files])
         )
-
-    def ingest_summary(report: Any, extra: Sequence[str] = ()) -> str:
-        lines = [
-            f"Added {len(report.added)}, updated {len(report.updated)}, "
-            f"copies of stored stories {len(report.copies)}, "
-            f"unchanged {len(report.unchanged)}, failed {len(report.failed)}.",
-            *extra,
-        ]
-        for failure in report.failed:
-            name = failure.source
-            if not looks_like_url(name):
-                name = Path(name).name  # an uploaded file: its temporary folder means nothing
-            lines.append(f"- {escape(name)}: {escape(failure.reason)}")
-        return "\n".join(lines)
 
     def web_urls(text: str) -> list[str]:
         return [u for u in (text or "").split() if u.strip()]
@@ -339,35 +355,23 @@ def build_ui(service: ChatService) -> Any:
     def add_url(text):
         urls = web_urls(text)
         if not urls:
-            return "Paste one or more article URLs first.", gr.update(), gr.update(), gr.update()
-        report = service.add_urls(urls)
-        return (
-            ingest_summary(report),
-            library_rows(service),
-            stats_markdown(service),
-            gr.update(choices=outlet_choices()),
-        )
+            yield "Paste one or more article URLs first.", gr.update(), gr.update(), gr.update()
+            return
+        yield from follow(service.add_urls(urls))
 
     def add_feed(text):
         urls = web_urls(text)
         if not urls:
-            return "Paste one or more feed URLs first.", gr.update(), gr.update(), gr.update()
-        polls, report = service.add_feeds(urls)
-        notes = [f"- Feed {escape(p.summary())}" for p in polls if not p.error]
-        notes += [f"- {escape(n.source)}: {escape(n.reason)}" for p in polls for n in p.partial]
-        return (
-            ingest_summary(report, notes),
-            library_rows(service),
-            stats_markdown(service),
-            gr.update(choices=outlet_choices()),
-        )
+            yield "Paste one or more feed URLs first.", gr.update(), gr.update(), gr.update()
+            return
+        yield from follow(service.add_feeds(urls))
 
     def delete(article_id):
         article_id = (article_id or "").strip()
-        with service.lock:
-            deleted, _ = service.index.delete([article_id]) if article_id else ([], [])
-        message = f"Deleted {article_id}." if deleted else f"No article with id {article_id!r}."
-        return message, library_rows(service), stats_markdown(service)
+        if not article_id:
+            yield "Give the id of an article first.", gr.update(), gr.update()
+            return
+        yield from follow(service.delete([article_id]), outputs=3)
 
     def api_as_of(value: str) -> datetime | None:
         # a client sees the one-line message, not gradio's generic "Error"
@@ -447,8 +451,10 @@ def build_ui(service: ChatService) -> Any:
                     sources = gr.HTML("<p>Sources appear here.</p>", elem_id="sources")
             inputs = [question, chat, previous, outlets, since, until, as_of, k]
             outputs = [question, chat, previous, sources]
-            question.submit(respond, inputs, outputs, api_visibility="private")
-            ask_button.click(respond, inputs, outputs, api_visibility="private")
+            # questions run side by side (each reads one committed state of the index)
+            chat_events = {"concurrency_id": "chat", "concurrency_limit": CHAT_CONCURRENCY}
+            question.submit(respond, inputs, outputs, api_visibility="private", **chat_events)
+            ask_button.click(respond, inputs, outputs, api_visibility="private", **chat_events)
             retry_button.click(
                 retry, [chat, previous, outlets, since, until, as_of, k], [chat, previous, sources],
                 api_visibility="private",
@@ -475,7 +481,7 @@ def build_ui(service: ChatService) -> Any:
                 add_url_button = gr.Button("Add URL", elem_id="add-url", scale=1)
             with gr.Row(equal_height=True):
                 feed_box = gr.Textbox(
-                    label="RSS or Atom feed URLs (followed: `newsqa refresh` re-polls them)",
+                    label="RSS or Atom feed URLs (followed: re-polled in the background)",
                     lines=1, elem_id="feed-box", placeholder="https://.../feed.xml", scale=4,
                 )  # fmt: skip
                 add_feed_button = gr.Button("Add feed", elem_id="add-feed", scale=1)
@@ -484,6 +490,10 @@ def build_ui(service: ChatService) -> Any:
                 library_rows(service), headers=LIBRARY_COLUMNS, interactive=False,
                 elem_id="library",
             )  # fmt: skip
+            writes_panel = gr.Markdown(writes_markdown(service), elem_id="writes")
+            gr.Timer(2.0).tick(
+                lambda: writes_markdown(service), None, writes_panel, api_visibility="private"
+            )
             with gr.Row():
                 delete_id = gr.Textbox(label="Article id to delete")
                 delete_button = gr.Button("Delete", variant="stop")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -194,6 +195,7 @@ class NewsIndex:
         self._embedder = embedder
         self._lock_handle: Any = None
         self._bm25: ChunkBM25 | None = None
+        self._bm25_lock = threading.Lock()
 
     # -- opening -----------------------------------------------------------------
     @classmethod
@@ -279,16 +281,24 @@ class NewsIndex:
         return len(known - stored), len(stored - known)
 
     def _heal_vectors(self) -> None:
-        """Restore vectors from the catalog when their count does not match it and no other
-        process is writing (a write in progress is repaired by its own process, or by the
-        next write after a crash)."""
-        if self.vectors.count() == self.catalog.counts()[1]:
-            return
-        if (self.folder / DIRTY_MARKER).exists():
+        """Restore vectors and the keyword index from the catalog when an earlier write was
+        cut short (its marker is there and no process holds the write lock) or when the
+        vectors do not match the catalog, with a message saying so. A write in progress in
+        another process is left alone: it repairs its own."""
+        interrupted = (self.folder / DIRTY_MARKER).exists()
+        if not interrupted and self.vectors.count() == self.catalog.counts()[1]:
             return
         try:
             self._lock()
-        except IndexBusyError:
+        except (IndexBusyError, OSError):  # another writer, or a folder we may not write
+            return
+        if interrupted:
+            log.warning(
+                "newsqa: a write to %s was cut short; repairing its vectors and keyword "
+                "index from the catalog",
+                self.folder,
+            )
+            self.repair_all()
             return
         missing, orphans = self.vector_gap()
         if not (missing or orphans):
@@ -412,6 +422,13 @@ class NewsIndex:
 
     @property
     def bm25(self) -> ChunkBM25:
+        current = self._bm25
+        if current is not None and current.generation == self.catalog.generation:
+            return current
+        with self._bm25_lock:  # one thread loads or builds it; the others wait for that one
+            return self._current_keyword_index()
+
+    def _current_keyword_index(self) -> ChunkBM25:
         if self._bm25 is None or self._bm25.generation != self.catalog.generation:
             loaded = self._saved_keyword_index()
             if loaded is None:
@@ -432,17 +449,18 @@ class NewsIndex:
         the folder is writable (else it lives in memory only)."""
         if self._lock_handle is not None or (self.folder / DIRTY_MARKER).exists():
             return
-        try:
-            self._lock()
-        except (IndexBusyError, OSError):
+        try:  # a handle of its own: a writer thread of this process holding the lock wins
+            handle = open(self.folder / LOCK_FILE, "a+")  # noqa: SIM115 - closed below
+        except OSError:
             return
         try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             if bm25.generation == self.catalog.generation:
                 bm25.save(self.folder / "bm25")
-        except OSError:
+        except OSError:  # BlockingIOError included: a write is under way
             pass
         finally:
-            self._unlock()
+            handle.close()
 
     # -- ingest ----------------------------------------------------------------------
     def prepare(self, article: Article) -> IndexedArticle:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -125,27 +126,55 @@ def schema_columns(schema: str = _SCHEMA) -> dict[str, set[str]]:
 
 
 class Catalog:
+    """The index's source of truth in SQLite (WAL). Each thread reads and writes through
+    its own connection, so a question read in one thread never sees another thread's
+    transaction half done, and readers do not queue behind one connection."""
+
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._local = threading.local()
+        self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
+        self._connections_lock = threading.Lock()
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
+            db = self._db
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
             for table, columns in _ADDED_COLUMNS.items():
-                present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+                present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
                 for name, declaration in columns:
                     if name not in present:
-                        self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
             self._check_schema()
         except sqlite3.DatabaseError as err:
-            self._db.close()
+            self.close()
             raise IndexDamagedError(
                 f"{path}: not a newsqa catalog ({err}); it is the index's source of truth: "
                 "restore it from a backup, or move the index folder aside and ingest the "
                 "articles again"
             ) from err
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            try:
+                db.execute("PRAGMA synchronous=FULL")
+                db.execute("PRAGMA busy_timeout=10000")  # a writer's commit is short: wait
+            except sqlite3.DatabaseError:
+                db.close()
+                raise
+            with self._connections_lock:
+                # connections of threads that have ended are closed here, not leaked
+                ended = [c for t, c in self._connections if not t.is_alive()]
+                self._connections = [(t, c) for t, c in self._connections if t.is_alive()]
+                self._connections.append((threading.current_thread(), db))
+            for old in ended:
+                old.close()
+            self._local.db = db
+        return db
 
     def _check_schema(self) -> None:
         for table, expected in schema_columns().items():
@@ -157,7 +186,11 @@ class Catalog:
                 )
 
     def close(self) -> None:
-        self._db.close()
+        with self._connections_lock:
+            connections, self._connections = self._connections, []
+        for _, db in connections:
+            db.close()
+        self._local = threading.local()
 
     # -- reads ---------------------------------------------------------------
     @property

@@ -3,11 +3,14 @@ sentence-level similarity and rare-word overlap, syndicated copies collapsed."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from assistant.index.bm25 import ChunkBM25
 from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
 from assistant.retrieve.dedupe import group_copies
@@ -47,8 +50,49 @@ class Passage:
         return self.chunk.id
 
 
+@dataclass
+class SearchView:
+    """What searching reads from one catalog generation, built when the catalog moves on.
+    A question pins one view from start to end; a newer view replaces it for later
+    questions, so a write never changes what a question in flight reads."""
+
+    generation: int
+    articles: dict[str, Article]
+    copies: dict[str, list[Article]]
+    chunks: dict[str, Chunk]
+    bm25: ChunkBM25
+    weights: dict[str, float]
+    missing_weight: float
+    undated: list[str]  # ids of articles without a date
+    newest_ts: int | None
+    sentences: dict[str, list[Sentence]] = field(default_factory=dict)
+    sentence_vectors: dict[str, np.ndarray | None] = field(default_factory=dict)
+    bm25_stamps: np.ndarray | None = None  # publication time per keyword-index chunk
+
+    @classmethod
+    def load(cls, index: NewsIndex) -> SearchView:
+        generation = index.catalog.generation
+        articles = {a.id: a for a in index.catalog.articles()}
+        bm25 = index.bm25
+        frequencies, documents = bm25.term_weights()
+        stamps = [a.published_ts for a in articles.values() if a.published_ts is not None]
+        return cls(
+            generation=generation,
+            articles=articles,
+            copies=index.catalog.copies(),
+            chunks={c.id: c for c in index.catalog.all_chunks()},
+            bm25=bm25,
+            weights={w: idf(df, documents) for w, df in frequencies.items()},
+            missing_weight=idf(0, max(documents, 1)),
+            undated=[a.id for a in articles.values() if a.published is None],
+            newest_ts=max(stamps) if stamps else None,
+        )
+
+
 class HybridSearch:
-    """Finds the passages that matter for a question in one index."""
+    """Finds the passages that matter for a question in one index. Safe to share between
+    threads: each question reads one `SearchView`, and the view follows the catalog, so
+    writes by this or another process show on the next question."""
 
     def __init__(
         self,
@@ -64,16 +108,9 @@ class HybridSearch:
         self.candidates = candidates
         self.rerank = rerank
         self.collapse_copies = collapse_copies
-        self._generation = -1
-        self._articles: dict[str, Article] = {}
-        self._copies: dict[str, list[Article]] = {}
-        self._chunks: dict[str, Chunk] = {}
-        self._sentence_vectors: dict[str, np.ndarray | None] = {}
-        self._sentences: dict[str, list[Sentence]] = {}
-        self._weights: dict[str, float] = {}
-        self._undated: list[str] = []  # ids of articles without a date
-        self._newest_ts: int | None = None
-        self._bm25_stamps: tuple[object, np.ndarray] | None = None  # (bm25 index, stamps)
+        self._view: SearchView | None = None
+        self._loading = threading.Lock()
+        self._pinned = threading.local()
 
     @classmethod
     def from_index(
@@ -91,47 +128,62 @@ class HybridSearch:
         )
         return cls(index, embedder)
 
-    # -- caches that follow the catalog ------------------------------------------------
-    def _refresh(self) -> None:
-        generation = self.index.catalog.generation
-        if generation == self._generation:
+    # -- the view that follows the catalog ------------------------------------------
+    @property
+    def view(self) -> SearchView:
+        """The pinned view of this thread's question, else the newest one (loaded when the
+        catalog moved on; while one thread loads it, the others read the previous view)."""
+        pinned = getattr(self._pinned, "view", None)
+        if pinned is not None:
+            return pinned
+        current = self._view
+        if current is not None and current.generation == self.index.catalog.generation:
+            return current
+        if not self._loading.acquire(blocking=current is None):
+            return current  # type: ignore[return-value]  # another thread is loading
+        try:
+            if self._view is None or self._view.generation != self.index.catalog.generation:
+                self._view = SearchView.load(self.index)
+            return self._view
+        finally:
+            self._loading.release()
+
+    @contextmanager
+    def reading(self) -> Iterator[SearchView]:
+        """Pin one view for everything this thread reads inside the block."""
+        if getattr(self._pinned, "view", None) is not None:
+            yield self._pinned.view
             return
-        self._articles = {a.id: a for a in self.index.catalog.articles()}
-        self._copies = self.index.catalog.copies()
-        self._chunks = {c.id: c for c in self.index.catalog.all_chunks()}
-        self._sentence_vectors = {}
-        self._sentences = {}
-        frequencies, documents = self.index.bm25.term_weights()
-        self._weights = {w: idf(df, documents) for w, df in frequencies.items()}
-        self._missing_weight = idf(0, max(documents, 1))
-        self._undated = [a.id for a in self._articles.values() if a.published is None]
-        stamps = [a.published_ts for a in self._articles.values() if a.published_ts is not None]
-        self._newest_ts = max(stamps) if stamps else None
-        self._generation = generation
+        self._pinned.view = self.view
+        try:
+            yield self._pinned.view
+        finally:
+            self._pinned.view = None
 
     def weight(self, term: str) -> float:
         """The rarity of a content word (as `terms` gives it): BM25's idf of that token in
         the keyword index, so both read one vocabulary; a word the index lacks is the rarest."""
-        return self._weights.get(term, self._missing_weight)
+        view = self.view
+        return view.weights.get(term, view.missing_weight)
 
     def term_weights(self, words: Sequence[str]) -> dict[str, float]:
-        self._refresh()
-        return {w: self.weight(w) for w in words}
+        view = self.view
+        return {w: view.weights.get(w, view.missing_weight) for w in words}
 
     def article(self, article_id: str) -> Article | None:
-        self._refresh()
-        return self._articles.get(article_id)
+        return self.view.articles.get(article_id)
 
     def sentences(self, article_id: str) -> list[Sentence]:
-        self._refresh()
-        if article_id not in self._sentences:
-            self._sentences[article_id] = self.index.catalog.sentences_of(article_id)
-        return self._sentences[article_id]
+        view = self.view
+        if article_id not in view.sentences:
+            view.sentences[article_id] = self.index.catalog.sentences_of(article_id)
+        return view.sentences[article_id]
 
     def sentence_vectors(self, article_id: str) -> np.ndarray | None:
-        if article_id not in self._sentence_vectors:
-            self._sentence_vectors[article_id] = self.index.catalog.sentence_vectors(article_id)
-        return self._sentence_vectors[article_id]
+        view = self.view
+        if article_id not in view.sentence_vectors:
+            view.sentence_vectors[article_id] = self.index.catalog.sentence_vectors(article_id)
+        return view.sentence_vectors[article_id]
 
     # -- search ------------------------------------------------------------------------
     def search(
@@ -144,32 +196,46 @@ class HybridSearch:
         query_vector: np.ndarray | None = None,
     ) -> list[Passage]:
         """The `k` best passages for `question`, best first."""
-        self._refresh()
-        filters = filters or Filters()
+        with self.reading() as view:
+            return self._search(view, question, k, filters or Filters(), mode, query_vector)
+
+    def _search(
+        self,
+        view: SearchView,
+        question: str,
+        k: int,
+        filters: Filters,
+        mode: Mode,
+        query_vector: np.ndarray | None,
+    ) -> list[Passage]:
         if query_vector is None and mode != "bm25":
             query_vector = self.embedder.embed([question])[0]
         rankings: list[list[str]] = []
         if mode in ("hybrid", "dense"):
             assert query_vector is not None
             hits = self.index.vectors.query(
-                query_vector, self.candidates, where=self._chroma_where(filters)
+                query_vector, self.candidates, where=self._chroma_where(view, filters)
             )
             rankings.append(
-                [h.id for h in hits if h.id in self._chunks and self._accepts(h.id, filters)]
+                [h.id for h in hits if h.id in view.chunks and self._accepts(view, h.id, filters)]
             )
         if mode in ("hybrid", "bm25"):
-            hits_bm25 = self.index.bm25.query(
-                question, self.candidates * 3, self._bm25_mask(filters)
+            hits_bm25 = view.bm25.query(
+                question, self.candidates * 3, self._bm25_mask(view, filters)
             )
             ranked = [
-                cid for cid, _ in hits_bm25 if cid in self._chunks and self._accepts(cid, filters)
+                cid
+                for cid, _ in hits_bm25
+                if cid in view.chunks and self._accepts(view, cid, filters)
             ]
             rankings.append(ranked[: self.candidates])
         weights = [1.0, W_BM25] if mode == "hybrid" else None
         fused = reciprocal_rank_fusion(rankings, weights=weights)
         if not fused:
             return []
-        passages = [self._passage(cid, score, filters) for cid, score in fused[: self.candidates]]
+        passages = [
+            self._passage(view, cid, score, filters) for cid, score in fused[: self.candidates]
+        ]
         if self.rerank and mode == "hybrid":
             passages = self._rerank(question, passages, query_vector)
         if filters.recency_half_life_days:
@@ -178,37 +244,35 @@ class HybridSearch:
             passages = self._collapse(passages)
         return passages[:k]
 
-    def _chroma_where(self, filters: Filters) -> dict | None:
+    def _chroma_where(self, view: SearchView, filters: Filters) -> dict | None:
         """The Chroma `where` for `filters`: outlets and date bounds, and for the as-of time
         "published by then, or undated" (only when some article is newer than it)."""
-        where = self._store_filters(filters).chroma_where()
+        where = self._store_filters(view, filters).chroma_where()
         as_of = filters.as_of
-        if as_of is None or self._newest_ts is None or self._newest_ts <= as_of.timestamp():
+        if as_of is None or view.newest_ts is None or view.newest_ts <= as_of.timestamp():
             return where
         clause: dict = {"published_ts": {"$lte": int(as_of.timestamp())}}
-        if self._undated:
-            clause = {"$or": [clause, {"article_id": {"$in": self._undated}}]}
+        if view.undated:
+            clause = {"$or": [clause, {"article_id": {"$in": view.undated}}]}
         return clause if where is None else {"$and": [where, clause]}
 
-    def _bm25_mask(self, filters: Filters) -> np.ndarray | None:
+    def _bm25_mask(self, view: SearchView, filters: Filters) -> np.ndarray | None:
         """0/1 weights over the keyword index's chunks for the date bounds of `filters`."""
         import numpy as np
 
         if filters.as_of is None and filters.since is None and filters.until is None:
             return None
-        bm25 = self.index.bm25
-        if self._bm25_stamps is None or self._bm25_stamps[0] is not bm25:
-            stamps = np.array(
+        if view.bm25_stamps is None:
+            view.bm25_stamps = np.array(
                 [
-                    self._articles[self._chunks[cid].article_id].published_ts
-                    if cid in self._chunks
+                    view.articles[view.chunks[cid].article_id].published_ts
+                    if cid in view.chunks
                     else None
-                    for cid in bm25.ids
+                    for cid in view.bm25.ids
                 ],
                 dtype=float,
             )  # None becomes NaN: undated
-            self._bm25_stamps = (bm25, stamps)
-        stamps = self._bm25_stamps[1]
+        stamps = view.bm25_stamps
         undated = np.isnan(stamps)
         keep = np.ones(len(stamps), dtype=bool)
         with np.errstate(invalid="ignore"):
@@ -220,38 +284,38 @@ class HybridSearch:
                 keep &= stamps <= filters.until.timestamp()
         return keep.astype(np.float32)
 
-    def _store_filters(self, filters: Filters) -> Filters:
+    def _store_filters(self, view: SearchView, filters: Filters) -> Filters:
         """Filters for the vector store: an outlet filter also lets through the originals
         that outlet's copies point to (the exact check is `_accepts`)."""
         if not filters.outlets:
             return filters
         wanted = set(filters.outlets)
         extra = {
-            self._articles[original].outlet
-            for original, copies in self._copies.items()
-            if original in self._articles and any(c.outlet in wanted for c in copies)
+            view.articles[original].outlet
+            for original, copies in view.copies.items()
+            if original in view.articles and any(c.outlet in wanted for c in copies)
         }
         return replace(filters, outlets=tuple(sorted(wanted | {o for o in extra if o})))
 
-    def _accepts(self, chunk_id: str, filters: Filters) -> bool:
-        article_id = self._chunks[chunk_id].article_id
-        article = self._articles[article_id]
+    def _accepts(self, view: SearchView, chunk_id: str, filters: Filters) -> bool:
+        article_id = view.chunks[chunk_id].article_id
+        article = view.articles[article_id]
         stamp = article.published_ts
         return any(
             filters.accepts({"outlet": carrier.outlet, "published_ts": stamp})
-            for carrier in (article, *self._copies.get(article_id, ()))
+            for carrier in (article, *view.copies.get(article_id, ()))
         )
 
-    def _passage(self, chunk_id: str, score: float, filters: Filters) -> Passage:
-        chunk = self._chunks[chunk_id]
+    def _passage(self, view: SearchView, chunk_id: str, score: float, filters: Filters) -> Passage:
+        chunk = view.chunks[chunk_id]
         as_of = filters.as_of
         # a copy run after the as-of time is not cited as "also carried by"
         copies = tuple(
             c
-            for c in self._copies.get(chunk.article_id, ())
+            for c in view.copies.get(chunk.article_id, ())
             if as_of is None or c.published is None or c.published <= as_of
         )
-        return Passage(chunk, self._articles[chunk.article_id], score, {"fused": score}, copies)
+        return Passage(chunk, view.articles[chunk.article_id], score, {"fused": score}, copies)
 
     def _rerank(
         self,
