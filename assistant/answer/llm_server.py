@@ -1,9 +1,12 @@
 """A small OpenAI-compatible chat server on 127.0.0.1 serving the local SmolLM2 model (or a
-fixed scripted reply): `python -m assistant.answer.llm_server --port 8765 [--reply TEXT]`.
+fixed scripted reply): `python -m assistant.answer.llm_server --port 8765 [--reply TEXT]
+[--delay SECONDS]`.
 
 It answers POST /v1/chat/completions (with `"stream": true` as server-sent events) and
 GET /v1/models. Tests use it as a real endpoint for the OpenAI-like backend; users can use
-it to try NEWSQA_LLM_URL without installing Ollama or vLLM.
+it to try NEWSQA_LLM_URL without installing Ollama or vLLM. `--delay` makes the scripted
+reply wait that long before its first word, per request (requests run in threads of their
+own, so concurrent requests wait side by side): a slow model for `bench/load.py`.
 """
 
 from __future__ import annotations
@@ -21,13 +24,16 @@ from assistant.answer.backends import LOCAL_NAME, ChatModel, LocalModel, Message
 
 
 class ScriptedModel(ChatModel):
-    """Always replies with the same text, streamed word by word."""
+    """Always replies with the same text, streamed word by word, after `delay_s` seconds."""
 
-    def __init__(self, reply: str) -> None:
+    def __init__(self, reply: str, delay_s: float = 0.0) -> None:
         self.reply = reply
+        self.delay_s = delay_s
         self.name = "scripted"
 
     def stream(self, messages: Sequence[Message]) -> Iterator[str]:
+        if self.delay_s > 0:
+            time.sleep(self.delay_s)
         words = self.reply.split(" ")
         for i, word in enumerate(words):
             yield word if i == 0 else " " + word
@@ -121,11 +127,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--reply", help="always answer with this text instead of the model")
     parser.add_argument("--max-tokens", type=int, default=120)
+    parser.add_argument(
+        "--delay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="with --reply: wait this long before each answer (a slow model)",
+    )
     args = parser.parse_args(argv)
     from assistant import offline
 
     offline.enforce()
-    chat: ChatModel = ScriptedModel(args.reply) if args.reply else LocalModel(args.max_tokens)
+    if args.delay < 0:
+        parser.error(f"--delay must be 0 or more seconds, got {args.delay}")
+    if args.delay and not args.reply:
+        parser.error("--delay needs --reply (it slows the scripted reply)")
+    chat: ChatModel = (
+        ScriptedModel(args.reply, args.delay) if args.reply else LocalModel(args.max_tokens)
+    )
     server = ThreadingHTTPServer((args.host, args.port), make_handler(chat, LOCAL_NAME))
     print(f"serving {chat.name} on http://{args.host}:{args.port}/v1", file=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):
