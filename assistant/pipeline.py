@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -40,6 +40,19 @@ def scoped_filters(filters: Filters | None, scope: TimeScope, half_life: float) 
     return replace(
         base, since=since, until=until, as_of=scope.as_of, recency_half_life_days=recency
     )
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A question's work on the index: its extractive answer, the scored sentences an LLM
+    writes from, and the notes, as-of time and timings (ms) the final answer carries."""
+
+    question: str
+    answer: Answer
+    scored: list[ScoredSentence]
+    as_of: datetime
+    notes: tuple[str, ...]
+    timings_ms: dict[str, float]
 
 
 class Assistant:
@@ -120,17 +133,21 @@ class Assistant:
 
         With an LLM answerer the model writes the answer (its text goes to `on_token` as it
         is generated) and only the sentences their citations support are kept."""
-        with self.search.reading():  # one catalog generation for the whole question
-            return self._ask(question, k, filters, on_token, as_of)
+        return self.complete(self.draft(question, k, filters, as_of), on_token)
 
-    def _ask(
+    def draft(
         self,
         question: str,
-        k: int | None,
-        filters: Filters | None,
-        on_token: Callable[[str], None] | None,
-        as_of: AsOf,
-    ) -> Answer:
+        k: int | None = None,
+        filters: Filters | None = None,
+        as_of: AsOf = None,
+    ) -> Draft:
+        """The extractive answer with the scored sentences an LLM would write from: all of a
+        question's work on the index, read from one catalog generation."""
+        with self.search.reading():
+            return self._draft(question, k, filters, as_of)
+
+    def _draft(self, question: str, k: int | None, filters: Filters | None, as_of: AsOf) -> Draft:
         started = time.perf_counter()
         scope = time_scope(question, self._as_of(as_of, filters))
         settings = self._settings_time()
@@ -163,18 +180,25 @@ class Assistant:
         stale = stale_note(answer, scope, settings.stale_after_days)
         if stale:
             notes.append(stale)
+        timings = {"embed": 1000 * (embedded - started), "retrieve": 1000 * (retrieved - embedded)}
+        return Draft(question, answer, scored, scope.as_of, tuple(notes), timings)
+
+    def complete(self, draft: Draft, on_token: Callable[[str], None] | None = None) -> Answer:
+        """The draft's answer, written by the LLM when there is one (its citations checked),
+        with the draft's notes, as-of time and timings."""
+        started = time.perf_counter()
+        answer = draft.answer
         if self.llm is not None:
-            answer = self.llm.answer(question, scored, answer, on_token)
-        done = time.perf_counter()
+            answer = self.llm.answer(draft.question, draft.scored, answer, on_token)
+        answered = 1000 * (time.perf_counter() - started)
         timings = {
-            "embed": 1000 * (embedded - started),
-            "retrieve": 1000 * (retrieved - embedded),
+            **draft.timings_ms,
             **answer.timings_ms,
-            "answer": 1000 * (done - retrieved),
-            "total": 1000 * (done - started),
+            "answer": answered,
+            "total": sum(draft.timings_ms.values()) + answered,
         }
-        note = " ".join(n for n in (answer.note, *notes) if n) or None
-        return replace(answer, timings_ms=timings, as_of=scope.as_of, note=note)
+        note = " ".join(n for n in (answer.note, *draft.notes) if n) or None
+        return replace(answer, timings_ms=timings, as_of=draft.as_of, note=note)
 
     def close(self) -> None:
         self.search.index.close()

@@ -120,6 +120,14 @@ class Settings(BaseSettings):
         "process: a worker process with one torch thread at a lower priority (questions "
         "keep their speed while it ingests); thread: inside the server (less memory).",
     )
+    readers: int = Field(
+        default=2,
+        ge=0,
+        le=32,
+        description="Processes that answer the questions of `newsqa serve`, each with its own "
+        "model (~0.5 GB): that many questions are answered at once (0: in the server process, "
+        "one at a time).",
+    )
     refresh_minutes: float = Field(
         default=30.0,
         ge=0,

@@ -575,11 +575,18 @@ def timed_batch(
     return time.perf_counter() - began, answerers, errors
 
 
-def llm_phase(root: Path, index: Path, questions: Sequence[Asked], delay_s: float) -> LlmResult:
+def llm_phase(
+    root: Path,
+    index: Path,
+    questions: Sequence[Asked],
+    delay_s: float,
+    settings: dict[str, str],
+) -> LlmResult:
     asked = list(questions[:LLM_QUESTIONS])
+    llm_settings = {**settings, "NEWSQA_ANSWERER": "llm"}
     with (
         scripted_llm(root, delay_s) as llm_url,
-        newsqa_server(root, index, NEWSQA_ANSWERER="llm", NEWSQA_LLM_URL=llm_url) as url,
+        newsqa_server(root, index, NEWSQA_LLM_URL=llm_url, **llm_settings) as url,
     ):
         say("LLM answerer: warming up with one question ...")
         warm = Client(url)
@@ -724,7 +731,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
         index = build_index(root / "built")
     levels: list[Level] = []
     uploaded: UploadResult | None = None
-    with newsqa_server(root / "serve", index) as url:
+    settings = dict(args.set)
+    with newsqa_server(root / "serve", index, **settings) as url:
         warm_up(url, questions)
         for clients in client_levels(args.clients, bool(args.upload)):
             levels.append(timed_level(url, questions, clients, args.duration))
@@ -735,13 +743,25 @@ def run(args: argparse.Namespace, root: Path) -> int:
                 url, served_index, questions, args.upload, root / "upload", args.upload_timeout
             )
             levels.append(loaded)
-    llm = llm_phase(root / "llm", index, questions, args.llm_delay) if args.llm_delay else None
+    llm = (
+        llm_phase(root / "llm", index, questions, args.llm_delay, settings)
+        if args.llm_delay
+        else None
+    )
     if args.json:
         print(json.dumps(report_json(levels, idle4, uploaded, llm, args.duration), indent=2))
     else:
         print_report(levels, idle4, uploaded, llm, args.duration)
     failed = any(level.errors for level in levels) or (uploaded is not None and not uploaded.ok)
     return 1 if failed or (llm is not None and llm.errors) else 0
+
+
+def parse_setting(text: str) -> tuple[str, str]:
+    """ "readers=0" -> ("NEWSQA_READERS", "0")."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return f"NEWSQA_{name.strip().upper()}", value
 
 
 def interrupt(signum: int, frame: object) -> None:
@@ -777,6 +797,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=0.0,
         metavar="S",
         help="time 8 questions through a scripted LLM taking S seconds per answer",
+    )
+    parser.add_argument(
+        "--set",
+        type=parse_setting,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting of the servers, e.g. --set readers=0 --set write_worker=thread",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(

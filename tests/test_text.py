@@ -1,8 +1,24 @@
 """The vocabulary: words, terms, tokens, word forms, weighted coverage and names."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from assistant.text import calendar_words, coverage, names, same_word, stem, terms, tokens, words
+from assistant.text import (
+    Vocabulary,
+    calendar_words,
+    coverage,
+    names,
+    same_word,
+    stem,
+    terms,
+    tokens,
+    words,
+)
+from tests.conftest import SAMPLE_ARTICLES
+
+SAMPLE_WORDS = sorted({w for path in SAMPLE_ARTICLES.glob("*.md") for w in terms(path.read_text())})
+_word = st.sampled_from(SAMPLE_WORDS) | st.from_regex(r"[a-z0-9][a-z0-9'.\-]{0,12}", fullmatch=True)
 
 
 def test_word_forms_of_one_word_match_and_different_words_do_not():
@@ -12,6 +28,20 @@ def test_word_forms_of_one_word_match_and_different_words_do_not():
         assert same_word(a, b), (a, b)
     for a, b in [("austria", "australia"), ("iran", "iraq"), ("news", "new"), ("rate", "ratify")]:
         assert not same_word(a, b), (a, b)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_word, _word)
+def test_forms_of_one_word_start_with_the_same_character(a, b):
+    """What lets `Vocabulary` compare a term only with the words of its first character."""
+    if same_word(a, b):
+        assert a[:1] == b[:1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_word, st.lists(_word, max_size=40))
+def test_a_vocabulary_finds_a_term_exactly_when_some_word_is_a_form_of_it(term, vocabulary):
+    assert (term in Vocabulary(vocabulary)) == any(same_word(term, w) for w in vocabulary)
 
 
 def test_stem_gives_one_form_to_the_inflections_of_a_word():

@@ -9,6 +9,7 @@ import sys
 import threading
 from typing import Any
 
+from assistant.chat.readers import Readers
 from assistant.chat.session import ChatService
 from assistant.chat.writes import Writes
 from assistant.errors import ConfigError, NewsQAError
@@ -94,7 +95,11 @@ def build_server(settings: Settings, index: str | None = None) -> Any:
     news_index = ensure_index(settings, index, embedder)
     search = HybridSearch(news_index, embedder)
     writes = Writes(news_index, settings.write_worker)
-    service = ChatService(Assistant(search, llm=llm_answerer(settings, search)), writes)
+    readers = Readers(settings, news_index.folder, settings.readers) if settings.readers else None
+    if readers is not None:
+        readers.warm()
+    assistant = Assistant(search, llm=llm_answerer(settings, search))
+    service = ChatService(assistant, writes, readers)
     credentials = parse_auth(settings.auth)
     app = build_app(service, credentials)
     stop = threading.Event()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer.cues import question_cues
+from assistant.chat.readers import Readers
 from assistant.chat.writes import Job, Writes
 from assistant.pipeline import AsOf, Assistant
 from assistant.retrieve.filters import Filters
@@ -60,12 +61,16 @@ def condense(question: str, previous: Sequence[str]) -> str:
 
 
 class ChatService:
-    """What the UI and the REST API call. Questions run in parallel (each reads one
-    committed state of the index); writes are queued jobs run in the background by
-    `Writes` (default: in a thread of this process; the server uses a worker process)."""
+    """What the UI and the REST API call. Questions run in parallel, each reading one
+    committed state of the index (in reader processes when given `Readers`); writes are
+    queued jobs run in the background by `Writes` (default: in a thread of this process;
+    the server uses a worker process)."""
 
-    def __init__(self, assistant: Assistant, writes: Writes | None = None) -> None:
+    def __init__(
+        self, assistant: Assistant, writes: Writes | None = None, readers: Readers | None = None
+    ) -> None:
         self.assistant = assistant
+        self.readers = readers  # None: questions are answered in this process
         self._writes = writes
         self._writes_lock = threading.Lock()
 
@@ -102,9 +107,11 @@ class ChatService:
         """Answer `question` in the context of the previous standalone questions, as of
         `as_of` (default: now)."""
         standalone = self.standalone(question, previous)
-        answer = self.assistant.ask(
-            standalone, k=k, filters=filters, on_token=on_token, as_of=as_of
-        )
+        if self.readers is not None:
+            draft = self.readers.draft(standalone, k, filters, as_of)
+        else:
+            draft = self.assistant.draft(standalone, k, filters, as_of)
+        answer = self.assistant.complete(draft, on_token)  # the LLM step, if any, runs here
         return replace(answer, question=question, standalone_question=standalone)
 
     # -- writes: queued, run in the background ---------------------------------------
@@ -131,6 +138,8 @@ class ChatService:
     def close(self) -> None:
         if self._writes is not None:
             self._writes.close()
+        if self.readers is not None:
+            self.readers.close()
 
     def ask_stream(
         self,
@@ -180,4 +189,6 @@ class ChatService:
         filters: Filters | None = None,
         as_of: AsOf = None,
     ) -> list[Passage]:
+        if self.readers is not None:
+            return self.readers.retrieve(question, k, filters, as_of)
         return self.assistant.retrieve(question, k, filters, as_of=as_of)

@@ -8,6 +8,7 @@ Chroma's own (downloading) embedding function is never used.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,52 @@ if TYPE_CHECKING:
     import numpy as np
 
 Metadata = Mapping[str, str | int | float | bool]
+QUERY_ATTEMPTS = 3  # a query failed by another process's write in flight is asked again
+WIDER_QUERY = 10  # an unfiltered query asked for a failed filtered one reads 10x the chunks
+
+
+def metadata_matches(metadata: Mapping[str, Any], where: Mapping[str, Any]) -> bool:
+    """Whether chunk metadata passes a Chroma `where` filter: the operators newsqa's filters
+    use ($and, $or, $eq, $ne, $in, $nin, $gt, $gte, $lt, $lte) and bare equality."""
+    for key, condition in where.items():
+        if key == "$and":
+            if not all(metadata_matches(metadata, part) for part in condition):
+                return False
+        elif key == "$or":
+            if not any(metadata_matches(metadata, part) for part in condition):
+                return False
+        elif not _value_matches(metadata.get(key), condition):
+            return False
+    return True
+
+
+def _value_matches(value: Any, condition: Any) -> bool:
+    if not isinstance(condition, Mapping):
+        return bool(value == condition)
+    for op, operand in condition.items():
+        if op == "$eq":
+            ok = value == operand
+        elif op == "$ne":
+            ok = value != operand
+        elif op == "$in":
+            ok = value in operand
+        elif op == "$nin":
+            ok = value not in operand
+        elif value is None:  # a missing field passes no comparison, as in Chroma
+            ok = False
+        elif op == "$gt":
+            ok = value > operand
+        elif op == "$gte":
+            ok = value >= operand
+        elif op == "$lt":
+            ok = value < operand
+        elif op == "$lte":
+            ok = value <= operand
+        else:
+            raise ValueError(f"unsupported filter operator {op!r}")
+        if not ok:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -128,13 +175,36 @@ class ChunkVectorStore:
     def query(
         self, embedding: Sequence[float], n: int, where: Mapping[str, Any] | None = None
     ) -> list[VectorHit]:
-        """The `n` nearest chunks to `embedding`, best first, optionally filtered."""
+        """The `n` nearest chunks to `embedding`, best first, optionally filtered.
+
+        Embedded Chroma is not made for several processes: while another process writes the
+        folder (the server's writer, a CLI ingest), a filtered query here can fail with
+        "Error finding id" until this process reloads (measured: most filtered queries
+        during a write), while unfiltered ones go on working. So a filtered query that
+        fails is asked again unfiltered, for more chunks, and filtered here."""
+        from chromadb.errors import InternalError
+
         total = self.count()
         if total == 0 or n <= 0:
             return []
+        for attempt in range(QUERY_ATTEMPTS):
+            try:
+                if attempt == 0 or not where:
+                    return self._query(embedding, min(n, total), where)
+                wider = self._query(embedding, min(n * WIDER_QUERY, total), None)
+                return [h for h in wider if metadata_matches(h.metadata, where)][:n]
+            except InternalError:
+                if attempt == QUERY_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.02 * attempt)
+        return []
+
+    def _query(
+        self, embedding: Sequence[float], n: int, where: Mapping[str, Any] | None
+    ) -> list[VectorHit]:
         got = self._collection.query(
             query_embeddings=[list(map(float, embedding))],
-            n_results=min(n, total),
+            n_results=n,
             where=dict(where) if where else None,
             include=["documents", "metadatas", "distances"],
         )

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Sequence, Set
 
 from assistant.text import shingles
 
 __all__ = ["containment", "group_copies", "shingles"]
 
 
-def containment(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
+def containment(a: Set[tuple[str, ...]], b: Set[tuple[str, ...]]) -> float:
     """Share of the smaller passage's shingles found in the other (0..1)."""
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
+
+
+@functools.lru_cache(maxsize=8192)  # the same passages come back question after question
+def passage_shingles(text: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(shingles(text))
 
 
 def group_copies(
@@ -21,7 +27,7 @@ def group_copies(
 ) -> list[list[int]]:
     """Groups of positions whose passages are copies of one another, in input order; the
     first of each group is its representative. Passages of one article never merge."""
-    signatures = [shingles(t) for t in texts]
+    signatures = [passage_shingles(t) for t in texts]
     groups: list[list[int]] = []
     for i in range(len(texts)):
         for group in groups:
