@@ -13,12 +13,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from assistant.chat.writes import end_with_parent
 from assistant.pipeline import AsOf, Assistant, Draft
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import Passage
@@ -27,15 +27,9 @@ from assistant.settings import Settings
 _assistant: Assistant | None = None  # the reader process's own
 
 
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.2)
-    os._exit(1)  # the server is gone (even by kill -9): so is its reader
-
-
 def _start_reader(settings_json: dict[str, Any], folder: str, parent: int) -> None:
     global _assistant
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    end_with_parent(parent)
     import torch
 
     torch.set_num_threads(1)  # one core per reader: readers, not threads, use the cores

@@ -203,19 +203,23 @@ def _work(
         tell(("end", job_id, "done", summary, result))
 
 
-def _watch_parent(parent: int) -> None:
-    """End this worker when the server that started it is gone (even by kill -9): a write
-    cut short is repaired from the catalog by the next one."""
-    while os.getppid() == parent:
-        time.sleep(0.2)
-    os._exit(1)
+def end_with_parent(parent: int) -> None:
+    """From now on, end this helper process when the server that started it is gone (even
+    by kill -9): a write cut short is repaired from the catalog by the next one."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="newsqa-parent-watch", daemon=True).start()
 
 
 def worker_main(
     settings_json: dict[str, Any], folder: str, requests: Any, events: Any, parent: int
 ) -> None:
     """The worker process: one torch thread, a lower priority, jobs until told to stop."""
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    end_with_parent(parent)
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICE)
     import torch

@@ -267,6 +267,8 @@ def test_a_file_uploaded_in_the_library_answers_a_question(page, tmp_path):
     page.locator("#add").click()
     expect(page.locator("#add-status")).to_contain_text("Added 1", timeout=60_000)
     expect(page.locator("#library")).to_contain_text("Marlow Valley rail line to reopen")
+    # the background writes panel (refreshed every 2 s) lists the upload as done
+    expect(page.locator("#writes")).to_contain_text("upload of 1 file: done", timeout=20_000)
     page.get_by_role("tab", name="Chat").click()
     ask(page, "How many new stations will the Marlow Valley rail line have?")
     expect(page.locator("#sources")).to_contain_text("Valley Echo", timeout=60_000)
