@@ -26,9 +26,27 @@ def _settings() -> Any:
 
 
 def _progress_bar(enabled: bool) -> tuple[Any, Any]:
-    """A tqdm bar over sources with articles/s and chunks/s, and its callback."""
+    """A tqdm bar over sources with articles/s and chunks/s, and its callback; on a stderr
+    that is not a terminal, a plain line every few seconds instead (and no bar)."""
     if not enabled:
         return None, None
+    from assistant.progress import every, is_terminal, log_line
+
+    def rates(p: Any) -> str:
+        rate = max(p.elapsed, 1e-6)
+        return (
+            f"{p.articles} articles ({p.articles / rate:.1f}/s), "
+            f"{p.chunks} chunks ({p.chunks / rate:.1f}/s)"
+        )
+
+    if not is_terminal(sys.stderr):
+        due = every()
+
+        def on_line(p: Any) -> None:
+            if due(p.sources_done == p.sources_total):
+                log_line(f"newsqa: {p.sources_done}/{p.sources_total} sources, {rates(p)}")
+
+        return None, on_line
     from tqdm import tqdm
 
     bar = tqdm(total=0, unit="source", file=sys.stderr, dynamic_ncols=True, leave=False)
@@ -36,12 +54,7 @@ def _progress_bar(enabled: bool) -> tuple[Any, Any]:
     def on_progress(p: Any) -> None:
         bar.total = p.sources_total
         bar.n = p.sources_done
-        rate = max(p.elapsed, 1e-6)
-        bar.set_postfix_str(
-            f"{p.articles} articles ({p.articles / rate:.1f}/s), "
-            f"{p.chunks} chunks ({p.chunks / rate:.1f}/s)",
-            refresh=False,
-        )
+        bar.set_postfix_str(rates(p), refresh=False)
         bar.refresh()
 
     return bar, on_progress
@@ -387,9 +400,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _question_bar(label: str, quiet: bool) -> Any:
-    """A progress callback (done, total) drawing a tqdm bar on stderr; None when quiet."""
+    """A progress callback (done, total) drawing a tqdm bar on stderr (a plain line every
+    few seconds when stderr is not a terminal); None when quiet."""
     if quiet:
         return None
+    from assistant.progress import every, is_terminal, log_line
+
+    if not is_terminal(sys.stderr):
+        due = every()
+
+        def on_line(done: int, total: int) -> None:
+            if due(done == total):
+                log_line(f"newsqa: {label} {done}/{total} questions")
+
+        return on_line
     from tqdm import tqdm
 
     bar = tqdm(desc=label, unit="q", file=sys.stderr, leave=False)

@@ -1,4 +1,4 @@
-"""The news data model: Article, Sentence, Chunk (DESIGN.md, "Data model")."""
+"""The news data model: Article, Sentence, Chunk, and the Answer built from them."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
 from assistant.index.subscriptions import FeedState
 from assistant.pipeline import Assistant, llm_answerer
+from assistant.progress import every, is_terminal, log_line
 from assistant.retrieve.search import HybridSearch
 from assistant.settings import Settings
 
@@ -33,8 +34,13 @@ def ensure_index(settings: Settings, index: str | None, embedder: Embedder) -> N
             file=sys.stderr,
         )
 
+        terminal, due = is_terminal(sys.stderr), every()
+
         def on_progress(p: Any) -> None:
-            print(f"\r  {p.sources_done}/{p.sources_total} files", end="", file=sys.stderr)
+            if terminal:  # redrawn in place
+                print(f"\r  {p.sources_done}/{p.sources_total} files", end="", file=sys.stderr)
+            elif due(p.sources_done == p.sources_total):  # a log: a line every few seconds
+                log_line(f"  {p.sources_done}/{p.sources_total} files")
 
         report = news_index.ingest([settings.sample_articles], on_progress)
         print(

@@ -1,4 +1,4 @@
-"""The browser UI: the only module that imports gradio. It builds the interface from a
+"""The browser UI (gradio; serve.py mounts it beside the REST API), built from a
 ChatService it is given; every article-derived string is HTML-escaped before display."""
 
 from __future__ import annotations

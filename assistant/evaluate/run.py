@@ -168,7 +168,7 @@ def first_sentence_recall(answerable: Sequence[dict[str, Any]]) -> float | None:
 
 
 def summarize(records: Sequence[dict[str, Any]], k: int) -> dict[str, float | None]:
-    """The headline metrics of one run (DESIGN.md, docs/evaluation.md)."""
+    """The headline metrics of one run (defined in docs/evaluation.md)."""
     answerable = [r for r in records if r["answerable"]]
     unanswerable = [r for r in records if not r["answerable"]]
     ranked = [r["article_rank"] for r in answerable if r["gold_articles"]]

@@ -247,7 +247,8 @@ def _records_to_articles(records: list[Any], name: Callable[[int], str]) -> Iter
 
 
 def is_question_set(path: Path) -> bool:
-    """True for a JSON/JSONL question file (DESIGN.md format), which directory walks skip."""
+    """True for a JSON/JSONL question set (format: docs/evaluation.md), which directory walks
+    skip."""
     try:
         with path.open("r", encoding="utf-8", errors="replace") as handle:
             head = handle.read(65536)
