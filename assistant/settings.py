@@ -125,7 +125,7 @@ class Settings(BaseSettings):
         ge=0,
         le=32,
         description="Processes that answer the questions of `newsqa serve`, each with its own "
-        "model (~0.5 GB): that many questions are answered at once (0: in the server process, "
+        "model (~0.6 GB): that many questions are answered at once (0: in the server process, "
         "one at a time).",
     )
     refresh_minutes: float = Field(
