@@ -464,7 +464,8 @@ def build_ui(service: ChatService) -> Any:
                 api_visibility="private",
             )  # fmt: skip
         with gr.Tab("Library"):
-            stats = gr.Markdown(stats_markdown(service), elem_id="stats")
+            # callables: each page load reads the index as it is now (other processes write too)
+            stats = gr.Markdown(lambda: stats_markdown(service), elem_id="stats")
             with gr.Row():
                 upload = gr.File(
                     file_count="multiple", file_types=UPLOAD_TYPES, label="Article files",
@@ -487,10 +488,10 @@ def build_ui(service: ChatService) -> Any:
                 add_feed_button = gr.Button("Add feed", elem_id="add-feed", scale=1)
             search = gr.Textbox(label="Search titles and outlets")
             table = gr.Dataframe(
-                library_rows(service), headers=LIBRARY_COLUMNS, interactive=False,
+                lambda: library_rows(service), headers=LIBRARY_COLUMNS, interactive=False,
                 elem_id="library",
             )  # fmt: skip
-            writes_panel = gr.Markdown(writes_markdown(service), elem_id="writes")
+            writes_panel = gr.Markdown(lambda: writes_markdown(service), elem_id="writes")
             gr.Timer(2.0).tick(
                 lambda: writes_markdown(service), None, writes_panel, api_visibility="private"
             )
@@ -508,6 +509,9 @@ def build_ui(service: ChatService) -> Any:
                           api_visibility="private")  # fmt: skip
             delete_button.click(delete, delete_id, [delete_status, table, stats],
                                 api_visibility="private")  # fmt: skip
+        # each page load offers the outlets of the index as it is now
+        demo.load(lambda: gr.update(choices=outlet_choices()), None, outlets,
+                  api_visibility="private")  # fmt: skip
         gr.api(ask, api_name="ask")
         gr.api(retrieve, api_name="retrieve")
     return demo
