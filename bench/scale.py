@@ -1,0 +1,264 @@
+"""Scale: what a write, a question, a server's memory and the disk cost at 10k, 100k and 1M
+chunks.
+
+    .venv/bin/python bench/scale.py --sizes 10000,100000,1000000 [--keep DIR]
+
+One index grows through the sizes (so 1M is built once), from recycled real sentences of the
+RealTimeQA 2023 corpus (../shared/corpora/realtimeqa-2023q1) with synthetic unit vectors: the
+embedding model is not the subject here, and embedding 1M chunks would take 14 hours on 2
+cores. The vectors come from a hash of each text, so every run builds the same index. At each
+size it measures, through newsqa's own code paths:
+- the time to add 100 new articles (`NewsIndex.ingest_articles`, keyword index included);
+- question latency p50/p95 of `Assistant.ask` (retrieve + answer) over 50 corpus questions;
+- the peak resident memory of a fresh process that opens the index and answers 20
+  questions (what one of `newsqa serve`'s reader processes holds);
+- the index's size on disk.
+Ratios are against the smallest size, measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from assistant.evaluate.realtimeqa2023 import ARTICLES, QUESTIONS  # noqa: E402
+from assistant.settings import load_settings  # noqa: E402
+
+CORPORA = REPO.parent / "shared" / "corpora"
+DIMENSIONS = 384
+SENTENCES_PER_ARTICLE = 12  # about 280 words: two chunks of at most 200 words
+ADDED = 100  # articles added at each size
+QUESTIONS_ASKED = 50
+MEMORY_QUESTIONS = 20
+OUTLETS = [f"Outlet {n:02d}" for n in range(50)]
+START = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+class SyntheticEmbedder:
+    """Unit vectors drawn from a hash of each text, with newsqa's embedder interface.
+
+    Token counts are words x 1.3 (the model's word pieces per word on news text), so chunks
+    are cut as the real model's would be."""
+
+    name = "synthetic-unit-vectors"
+    dimensions = DIMENSIONS
+    max_tokens = 256
+    batch_size = 64
+
+    @staticmethod
+    def _vector(text: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+        vector = np.random.default_rng(seed).standard_normal(DIMENSIONS).astype(np.float32)
+        return vector / np.linalg.norm(vector)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.stack([self._vector(t) for t in texts])
+
+    def embed_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[list[tuple[np.ndarray, int]]]]:
+        pooled = [
+            [(self._vector(text[a:b]), max(1, len(text[a:b].split()))) for a, b in text_spans]
+            for text, text_spans in zip(texts, spans, strict=True)
+        ]
+        return self.embed(texts), pooled
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [int(len(t.split()) * 1.3) + 1 for t in texts]
+
+    def count_tokens_as_embedded(self, text: str) -> int:
+        return self.count_tokens([text])[0] + 2
+
+
+def sentence_pool(root: Path) -> list[str]:
+    """Every sentence of the corpus's articles (a plain split: only recycled as text)."""
+    pool = []
+    with (root / ARTICLES).open(encoding="utf-8") as handle:
+        for line in handle:
+            text = json.loads(line).get("text") or ""
+            pool += [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 6]
+    return pool
+
+
+def corpus_questions(root: Path) -> list[str]:
+    with (root / QUESTIONS).open(encoding="utf-8") as handle:
+        return [json.loads(line)["question"] for line in handle]
+
+
+def articles(pool: Sequence[str], first: int, count: int) -> Iterator[tuple[int, int, Any]]:
+    """Synthetic articles `first`..`first + count - 1`, as ingest results."""
+    from assistant.types import Article
+
+    for number in range(first, first + count):
+        rng = random.Random(number)
+        sentences = rng.sample(pool, SENTENCES_PER_ARTICLE)
+        title = " ".join(rng.choice(pool).split()[:9])
+        when = START + timedelta(minutes=number % (365 * 24 * 60))
+        article = Article.create(
+            title=f"{title} ({number})",
+            text=" ".join(sentences),
+            outlet=OUTLETS[number % len(OUTLETS)],
+            url=f"https://news{number % len(OUTLETS)}.example/{number}",
+            published=when,
+            source=f"synthetic:{number}",
+        )
+        yield number - first + 1, count, article
+
+
+def grow(index: Any, pool: Sequence[str], first: int, count: int) -> float:
+    started = time.perf_counter()
+    report = index.ingest_articles(articles(pool, first, count))
+    if report.failed:
+        raise RuntimeError(f"{len(report.failed)} synthetic articles failed: {report.failed[0]}")
+    return time.perf_counter() - started
+
+
+def question_latency(folder: Path, settings: Any, questions: Sequence[str]) -> tuple[float, float]:
+    from assistant.pipeline import Assistant
+
+    assistant = Assistant.from_index(str(folder), settings=settings, embedder=SyntheticEmbedder())
+    assistant.ask(questions[0])  # warm: the view and the tagger load once
+    times = []
+    for question in questions[:QUESTIONS_ASKED]:
+        started = time.perf_counter()
+        assistant.ask(question)
+        times.append(1000 * (time.perf_counter() - started))
+    assistant.close()
+    times.sort()
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+
+
+def reader_memory_mb(folder: Path, questions: Sequence[str]) -> float:
+    """Peak RSS of a fresh process that opens the index and answers some questions."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--reader", str(folder)],
+        input="\n".join(questions[:MEMORY_QUESTIONS]),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def reader_main(folder: Path) -> None:
+    from assistant.pipeline import Assistant
+
+    settings = load_settings(indexes_dir=folder.parent)
+    assistant = Assistant.from_index(str(folder), settings=settings, embedder=SyntheticEmbedder())
+    for question in sys.stdin.read().splitlines():
+        assistant.ask(question)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def disk_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def measure(args: argparse.Namespace, work: Path) -> list[dict[str, float]]:
+    from assistant.index.build import NewsIndex
+
+    root = CORPORA
+    if not (root / ARTICLES).is_file():
+        raise SystemExit(f"scale: {root / ARTICLES} is missing (../shared/corpora)")
+    pool, questions = sentence_pool(root), corpus_questions(root)
+    print(f"scale: {len(pool)} sentences to recycle, {len(questions)} questions", file=sys.stderr)
+    folder = work / "scale"
+    settings = load_settings(indexes_dir=work)
+    settings.ingest.commit_every = 4096  # the build: big commits; the measured add uses it too
+    rows = []
+    built = 0  # articles in the index
+    with NewsIndex.open(settings, str(folder), embedder=SyntheticEmbedder(), create=True) as index:
+        for size in args.sizes:
+            chunks = index.catalog.counts()[1]
+            per_article = chunks / built if built else 2.0
+            wanted = max(0, int((size - chunks) / per_article))
+            started = time.perf_counter()
+            grow(index, pool, built, wanted)
+            built += wanted
+            print(
+                f"scale: built {index.catalog.counts()[1]} chunks "
+                f"in {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+            )
+            add_s = grow(index, pool, built, ADDED)
+            built += ADDED
+            p50, p95 = question_latency(folder, settings, questions)
+            rows.append(
+                {
+                    "chunks": index.catalog.counts()[1],
+                    "articles": built,
+                    "add_100_s": add_s,
+                    "p50_ms": p50,
+                    "p95_ms": p95,
+                    "reader_mb": reader_memory_mb(folder, questions),
+                    "disk_mb": disk_mb(folder),
+                }
+            )
+            print(f"scale: {rows[-1]}", file=sys.stderr)
+    return rows
+
+
+def print_table(rows: Sequence[dict[str, float]]) -> None:
+    base = rows[0]
+    print("| chunks | articles | add 100 articles s | vs smallest | question p50 ms | p95 ms "
+          "| reader peak RSS MB | disk MB |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(
+            f"| {row['chunks']:,.0f} | {row['articles']:,.0f} | {row['add_100_s']:.2f} "
+            f"| {row['add_100_s'] / base['add_100_s']:.2f}x | {row['p50_ms']:.1f} "
+            f"| {row['p95_ms']:.1f} | {row['reader_mb']:.0f} | {row['disk_mb']:.0f} |"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--sizes",
+        type=lambda s: sorted(int(x) for x in s.split(",")),
+        default=[10_000, 100_000, 1_000_000],
+        help="index sizes in chunks, e.g. 10000,100000",
+    )
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--reader", type=Path, help=argparse.SUPPRESS)  # the memory probe
+    args = parser.parse_args(argv)
+    if args.reader:
+        reader_main(args.reader)
+        return 0
+    work = args.keep or Path(tempfile.mkdtemp(prefix="newsqa-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        rows = measure(args, work)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(rows, indent=2) if args.json else "")
+    if not args.json:
+        print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
