@@ -530,7 +530,7 @@ class Catalog:
 
     def _drop_bands(self, article_id: str, blob: bytes | None) -> None:
         """Delete an article's band keys, found again from its stored signature (the table
-        is keyed by band key only, which keeps it half the size of one also keyed by id)."""
+        has no index by article id, which keeps it half the size)."""
         import numpy as np
 
         if blob is None:
