@@ -7,8 +7,12 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from assistant.index.syndication import jaccard, signature, similarities
+from assistant.index.syndication import band_keys, jaccard, signature, similarities
+
+if TYPE_CHECKING:
+    import numpy as np
 
 LOCAL_ANGLE = (
     "Readers in the region can expect further coverage as local officials respond. "
@@ -83,3 +87,19 @@ def distinct_scores(texts: Sequence[str]) -> list[PairScore]:
         exact = jaccard(texts[i], texts[j]) if estimate > 0 else 0.0
         scores.append(PairScore("distinct", exact, estimate))
     return scores
+
+
+def lsh_candidates(rows: Sequence[np.ndarray]) -> list[set[int]]:
+    """For each signature, the others sharing at least one band key with it (what the
+    catalog's band table proposes for confirmation)."""
+    by_key: dict[int, list[int]] = {}
+    for n, row in enumerate(rows):
+        for key in band_keys(row):
+            by_key.setdefault(key, []).append(n)
+    found: list[set[int]] = [set() for _ in rows]
+    for members in by_key.values():
+        for n in members:
+            found[n].update(members)
+    for n, others in enumerate(found):
+        others.discard(n)
+    return found

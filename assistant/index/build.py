@@ -30,7 +30,12 @@ from assistant.index.catalog import Catalog, IndexedArticle, StoredCopy
 from assistant.index.embeddings import Embedder
 from assistant.index.manifest import Manifest
 from assistant.index.subscriptions import FeedState
-from assistant.index.syndication import SignatureTable, signature
+from assistant.index.syndication import (
+    SignatureTable,
+    band_keys,
+    original_among,
+    signature,
+)
 from assistant.index.vector_store import ChunkVectorStore, collection_name
 from assistant.ingest.loaders import LoadOptions
 from assistant.ingest.sources import expand_sources, load_source
@@ -572,11 +577,13 @@ class NewsIndex:
             self.catalog.commit(embedded, copies)
             batch.clear()
             copies.clear()
+            pending.clear()  # committed: found through the catalog's band keys from now on
             tell()
 
         self._begin_write()
         try:
-            originals = self._signature_table()
+            self._fill_copy_bands()
+            pending = SignatureTable([], [])  # articles of this ingest not committed yet
             for number, source_total, result in results:
                 total = source_total
                 if number > done + 1:
@@ -595,7 +602,7 @@ class NewsIndex:
                     continue
                 row = signature(article.text)
                 if known_fingerprint is None:
-                    original = originals.original_of(article.id, row)
+                    original = self._original_of(article.id, row, pending)
                     if original:
                         copies.append(StoredCopy(article, original[0]))
                         report.copies.append(article.id)
@@ -613,7 +620,7 @@ class NewsIndex:
                     replace(prepared, signature=row),
                     known_fingerprint is not None,
                 )
-                originals.put(article.id, row)
+                pending.put(article.id, row)
                 if sum(len(i.chunks) for i, _ in batch.values()) >= (
                     self.settings.ingest.commit_every
                 ):
@@ -627,22 +634,28 @@ class NewsIndex:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _signature_table(self) -> SignatureTable:
-        """Signatures of every stored article, computing (and storing) missing ones."""
-        import numpy as np
-
+    def _fill_copy_bands(self) -> None:
+        """Band keys of every stored article, once, when the catalog was made before the
+        band table (or with other bands); signatures missing too are computed and stored."""
+        if self.catalog.copy_bands_current():
+            return
         ids, stored, texts = self.catalog.signatures()
-        rows, computed = [], {}
+        blobs, computed = {}, set()
         for article_id, blob, text in zip(ids, stored, texts, strict=True):
             if blob is None:
-                row = signature(text)
-                computed[article_id] = row.tobytes()
-            else:
-                row = np.frombuffer(blob, dtype=np.uint32)
-            rows.append(row)
-        if computed:
-            self.catalog.store_signatures(computed)
-        return SignatureTable(ids, rows)
+                blob = signature(text).tobytes()
+                computed.add(article_id)
+            blobs[article_id] = blob
+        self.catalog.store_copy_bands(blobs, computed)
+
+    def _original_of(
+        self, article_id: str, row: np.ndarray, pending: SignatureTable
+    ) -> tuple[str, float] | None:
+        """The stored or pending article `row` copies, if any: stored candidates share a
+        band key with it (an indexed lookup), then each is confirmed on its signature."""
+        return original_among(
+            article_id, row, self.catalog.copy_candidates(band_keys(row)), pending
+        )
 
     # -- delete, stats -----------------------------------------------------------------
     def delete(self, article_ids: Sequence[str]) -> tuple[list[str], list[str]]:

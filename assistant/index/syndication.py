@@ -6,11 +6,18 @@ estimate against a stored one reaches COPY_THRESHOLD is stored once, as a copy (
 the stored article. Jaccard is symmetric on purpose: a trimmed copy still shares most of
 its shingles, but a longer follow-up story that quotes the wire text adds many new ones
 and stays an article of its own.
+
+Candidates come from locality-sensitive hashing (LSH) over the same signatures: the SLOTS
+slots are cut into BANDS bands of ROWS slots, and a stored article whose slots agree with
+the new one's over a whole band is a candidate. The catalog keeps one key per band of every
+stored article (an indexed table), so a new article is compared with the few stored articles
+that share a band key, not with every signature.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from assistant.text import shingles
@@ -24,6 +31,13 @@ SLOTS = 128
 # by a quarter, house style, local paragraph, all at once) estimated >= 0.39, and every
 # pair of distinct stories, same-topic ones included, <= 0.055. The threshold sits between.
 COPY_THRESHOLD = 0.3
+# Many bands of two slots: a pair of Jaccard similarity s is a candidate with probability
+# 1 - (1 - s^2)^64, so a copy at 0.39 (the lowest measured) is missed with probability
+# 2.6e-5 and one at the threshold (0.3) with 0.0024, while unrelated stories (s near 0)
+# share no band (bench/syndication.py reports the candidates).
+BANDS = 64
+ROWS = 2
+BANDING = f"minhash {SLOTS} slots, {BANDS} bands of {ROWS}"  # stored band keys follow this
 
 
 def _salts() -> np.ndarray:
@@ -69,6 +83,23 @@ def signature(text: str) -> np.ndarray:
     return (mixed.min(axis=0) >> np.uint64(32)).astype(np.uint32)
 
 
+def band_keys(row: np.ndarray) -> list[int]:
+    """One signed 64-bit key per band of a signature (the band number is mixed in, so two
+    bands with equal slots have different keys)."""
+    import numpy as np
+
+    bands = row.astype(np.uint64).reshape(BANDS, ROWS)
+    keys = _mix(np.arange(1, BANDS + 1, dtype=np.uint64))
+    for slot in range(ROWS):
+        keys = _mix(keys ^ bands[:, slot])
+    return keys.view(np.int64).tolist()
+
+
+def candidate_probability(similarity: float, bands: int = BANDS, rows: int = ROWS) -> float:
+    """Probability that two articles of this Jaccard similarity share at least one band."""
+    return 1.0 - (1.0 - similarity**rows) ** bands
+
+
 def similarities(candidate: np.ndarray, stored: np.ndarray) -> np.ndarray:
     """Estimated Jaccard similarity of one signature against each row of `stored`."""
     import numpy as np
@@ -103,6 +134,14 @@ class SignatureTable:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._rows
+
+    def clear(self) -> None:
+        """Forget every row (their space is kept for the next ones)."""
+        self._ids.clear()
+        self._rows.clear()
+
     def put(self, article_id: str, row: np.ndarray) -> None:
         import numpy as np
 
@@ -131,3 +170,29 @@ class SignatureTable:
             return None
         best = int(np.argmax(scores))
         return (self._ids[best], float(scores[best])) if scores[best] >= threshold else None
+
+
+def original_among(
+    article_id: str,
+    row: np.ndarray,
+    candidates: Iterable[tuple[str, bytes]],
+    pending: SignatureTable,
+    threshold: float = COPY_THRESHOLD,
+) -> tuple[str, float] | None:
+    """The article `row` copies, if any, of stored `candidates` (id, signature) and articles
+    `pending` (not stored yet; their signature wins over a stored one of the same id)."""
+    import numpy as np
+
+    stored = [(other, blob) for other, blob in candidates if other not in pending]
+    table = SignatureTable(
+        [other for other, _ in stored], [np.frombuffer(blob, dtype=np.uint32) for _, blob in stored]
+    )
+    found = [
+        f
+        for f in (
+            table.original_of(article_id, row, threshold),
+            pending.original_of(article_id, row, threshold),
+        )
+        if f
+    ]
+    return max(found, key=lambda f: f[1]) if found else None
