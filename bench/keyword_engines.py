@@ -265,7 +265,57 @@ class TantivyEngine:
         return {t: self.searcher.doc_freq("body", t) for t in toks}
 
 
-ENGINES = {"bm25s": Bm25sEngine, "fts5": Fts5Engine, "tantivy": TantivyEngine}
+class NewsqaEngine:
+    """What newsqa ships (assistant/index/bm25.py, tantivy): questions as text, as-of bounds
+    answered from a three-times-wider unbounded query when enough of it passes."""
+
+    name = "newsqa (tantivy)"
+
+    def build(self, corpus: Corpus, folder: Path) -> None:
+        from assistant.index.bm25 import ChunkBM25
+
+        self.generation = 1
+        entries = self._entries(corpus.ids, corpus.articles, corpus.texts, corpus.stamps)
+        self.index = ChunkBM25.build(folder / "bm25", entries, self.generation)
+
+    @staticmethod
+    def _entries(ids, articles, texts, stamps):
+        from assistant.index.bm25 import KeywordEntry
+
+        return [
+            KeywordEntry(cid, art, " ".join(toks), ts)
+            for cid, art, toks, ts in zip(ids, articles, texts, stamps, strict=True)
+        ]
+
+    def _commit(self) -> None:
+        self.generation += 1
+        self.index.commit(self.generation)
+        self.index.close_writer()
+
+    def add(self, ids, articles, texts, stamps) -> None:
+        self.index.add(self._entries(ids, articles, texts, stamps))
+        self._commit()
+
+    def delete(self, articles: set[str]) -> None:
+        self.index.delete_articles(sorted(articles))
+        self._commit()
+
+    def query(self, toks, n, as_of):
+        from assistant.index.bm25 import DateBounds
+
+        dates = DateBounds(as_of=as_of) if as_of is not None else None
+        return self.index.query(" ".join(toks), n, dates)
+
+    def frequencies(self, toks):
+        return {t: self.index.frequency(t) for t in toks}
+
+
+ENGINES = {
+    "bm25s": Bm25sEngine,
+    "fts5": Fts5Engine,
+    "tantivy": TantivyEngine,
+    "newsqa": NewsqaEngine,
+}
 
 
 def percentile(values: list[float], p: float) -> float:
