@@ -196,6 +196,7 @@ class NewsIndex:
         self._embedder = embedder
         self._lock_handle: Any = None
         self._bm25: ChunkBM25 | None = None
+        self._keywords_writing: ChunkBM25 | None = None  # the one this process's write updates
         self._bm25_lock = threading.Lock()
 
     # -- opening -----------------------------------------------------------------
@@ -359,11 +360,12 @@ class NewsIndex:
         if (self.folder / DIRTY_MARKER).exists():
             self.repair()
         (self.folder / DIRTY_MARKER).write_text(str(os.getpid()))
-        self._keywords_for_writing()
+        self._keywords_writing = self._keywords_for_writing()
 
     def _end_write(self) -> None:
-        if self._bm25 is not None:
-            self._bm25.close_writer()
+        if self._keywords_writing is not None:
+            self._keywords_writing.close_writer()
+            self._keywords_writing = None
         self._refresh_derived()
         (self.folder / DIRTY_MARKER).unlink(missing_ok=True)
 
@@ -439,10 +441,14 @@ class NewsIndex:
             self._bm25 = self._saved_keyword_index() or self._build_keyword_index()
         return self._bm25
 
+    def _commit_keywords(self, keywords: ChunkBM25) -> None:
+        keywords.commit(self.catalog.generation)
+        self._bm25 = keywords
+
     def _index_keywords(self, items: Sequence[IndexedArticle], replaced: Sequence[str]) -> None:
         """Add the chunks of `items` (committed to the catalog) to the keyword index, in
         place of the chunks of the `replaced` articles: O(chunks written)."""
-        keywords = self._bm25  # brought up to the catalog when the write began
+        keywords = self._keywords_writing  # brought up to the catalog when the write began
         assert keywords is not None
         keywords.delete_articles(replaced)
         keywords.add(
@@ -455,7 +461,7 @@ class NewsIndex:
             for item in items
             for chunk in item.chunks
         )
-        keywords.commit(self.catalog.generation)
+        self._commit_keywords(keywords)
 
     @property
     def bm25(self) -> ChunkBM25:
@@ -466,6 +472,9 @@ class NewsIndex:
             return self._current_keyword_index()
 
     def _current_keyword_index(self) -> ChunkBM25:
+        writing_here = self._keywords_writing
+        if writing_here is not None:  # a write of this process: read what it last committed
+            return writing_here
         if self._bm25 is None or self._bm25.generation != self.catalog.generation:
             writing = self._lock_handle is not None or (self.folder / DIRTY_MARKER).exists()
             # while another process writes, its keyword index may be a commit behind or ahead
@@ -697,10 +706,10 @@ class NewsIndex:
             try:
                 self.vectors.delete_articles(present)
                 self.catalog.delete(present)
-                keywords = self._bm25  # brought up to the catalog when the write began
+                keywords = self._keywords_writing  # brought up to the catalog at the start
                 assert keywords is not None
                 keywords.delete_articles(present)
-                keywords.commit(self.catalog.generation)
+                self._commit_keywords(keywords)
             finally:
                 self._end_write()
                 self._unlock()
