@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -25,7 +26,7 @@ from assistant.errors import (
     NewsQAError,
     SourceError,
 )
-from assistant.index.bm25 import ChunkBM25
+from assistant.index.bm25 import ChunkBM25, KeywordEntry
 from assistant.index.catalog import Catalog, IndexedArticle, StoredCopy
 from assistant.index.embeddings import Embedder
 from assistant.index.manifest import Manifest
@@ -200,6 +201,7 @@ class NewsIndex:
         self._embedder = embedder
         self._lock_handle: Any = None
         self._bm25: ChunkBM25 | None = None
+        self._keywords_writing: ChunkBM25 | None = None  # the one this process's write updates
         self._bm25_lock = threading.Lock()
 
     # -- opening -----------------------------------------------------------------
@@ -264,7 +266,7 @@ class NewsIndex:
             chunks=chunks,
             vectors_missing=missing,
             vectors_stray=orphans,
-            keyword_chunks=len(saved.ids) if saved is not None else None,
+            keyword_chunks=saved.count if saved is not None else None,
             keyword_current=saved is not None
             and saved.tokenizer == TOKENIZER
             and saved.generation == self.catalog.generation,
@@ -363,8 +365,12 @@ class NewsIndex:
         if (self.folder / DIRTY_MARKER).exists():
             self.repair()
         (self.folder / DIRTY_MARKER).write_text(str(os.getpid()))
+        self._keywords_writing = self._keywords_for_writing()
 
     def _end_write(self) -> None:
+        if self._keywords_writing is not None:
+            self._keywords_writing.close_writer()
+            self._keywords_writing = None
         self._refresh_derived()
         (self.folder / DIRTY_MARKER).unlink(missing_ok=True)
 
@@ -388,42 +394,79 @@ class NewsIndex:
         return {"orphans_deleted": len(orphans), "chunks_restored": len(missing)}
 
     def _refresh_derived(self, force: bool = False) -> None:
-        """Rebuild BM25 and the manifest counts when the catalog moved on."""
+        """Rebuild the keyword index when forced or when it did not follow the catalog (the
+        writes below keep it current), and update the manifest counts."""
         generation = self.catalog.generation
-        bm25 = None if force else self._saved_keyword_index()
-        if bm25 is None:
-            bm25 = self._build_keyword_index()
-            bm25.save(self.folder / "bm25")
-        self._bm25 = bm25
+        current = self._bm25
+        if force or current is None or current.generation != generation:
+            bm25 = None if force else self._saved_keyword_index()
+            self._bm25 = bm25 if bm25 is not None else self._build_keyword_index()
         articles, chunks = self.catalog.counts()
         m = self.manifest
         if force or (m.articles, m.chunks, m.generation) != (articles, chunks, generation):
             m.articles, m.chunks, m.generation = articles, chunks, generation
             m.write(self.folder)
 
-    def _saved_keyword_index(self) -> ChunkBM25 | None:
-        """The saved keyword index, when it counts today's tokens of today's catalog."""
+    def _saved_keyword_index(self, stale: bool = False) -> ChunkBM25 | None:
+        """The saved keyword index, when it counts today's tokens of today's catalog (with
+        `stale`, of any catalog generation)."""
         saved = ChunkBM25.load(self.folder / "bm25")
-        if saved is None:
-            return None
-        if saved.tokenizer != TOKENIZER:
+        tokenizer = saved.tokenizer if saved else ChunkBM25.saved_tokenizer(self.folder / "bm25")
+        if tokenizer is not None and tokenizer != TOKENIZER:
             log.warning(
                 "newsqa: the keyword index of %s counts other word tokens (%s, now %s); "
                 "rebuilding it from the catalog (no re-embedding)",
                 self.folder,
-                saved.tokenizer,
+                tokenizer,
                 TOKENIZER,
             )
             return None
-        return saved if saved.generation == self.catalog.generation else None
+        if saved is None:
+            if tokenizer is not None:  # a state file, but no index this newsqa reads
+                log.warning(
+                    "newsqa: the keyword index of %s was made by an older newsqa or is "
+                    "unreadable; rebuilding it from the catalog (no re-embedding)",
+                    self.folder,
+                )
+            return None
+        return saved if stale or saved.generation == self.catalog.generation else None
 
     def _keyword_files(self) -> list[Path]:
         folder = self.folder / "bm25"
         return [p for p in folder.iterdir() if p.stat().st_size] if folder.is_dir() else []
 
-    def _build_keyword_index(self) -> ChunkBM25:
-        ids, texts = self.catalog.chunks_for_search()
-        return ChunkBM25.build(ids, texts, self.catalog.generation)
+    def _build_keyword_index(self, folder: Path | None = None) -> ChunkBM25:
+        """The keyword index rebuilt from the catalog (O(chunks): for repairs only)."""
+        entries = (KeywordEntry(*row) for row in self.catalog.keyword_rows())
+        return ChunkBM25.build(folder or self.folder / "bm25", entries, self.catalog.generation)
+
+    def _keywords_for_writing(self) -> ChunkBM25:
+        """The keyword index a write updates, brought up to the catalog first if it is not."""
+        if self._bm25 is None or self._bm25.generation != self.catalog.generation:
+            self._bm25 = self._saved_keyword_index() or self._build_keyword_index()
+        return self._bm25
+
+    def _commit_keywords(self, keywords: ChunkBM25) -> None:
+        keywords.commit(self.catalog.generation)
+        self._bm25 = keywords
+
+    def _index_keywords(self, items: Sequence[IndexedArticle], replaced: Sequence[str]) -> None:
+        """Add the chunks of `items` (committed to the catalog) to the keyword index, in
+        place of the chunks of the `replaced` articles: O(chunks written)."""
+        keywords = self._keywords_writing  # brought up to the catalog when the write began
+        assert keywords is not None
+        keywords.delete_articles(replaced)
+        keywords.add(
+            KeywordEntry(
+                chunk.id,
+                item.article.id,
+                f"{item.article.title}\n{chunk.text}",
+                item.article.published_ts,
+            )
+            for item in items
+            for chunk in item.chunks
+        )
+        self._commit_keywords(keywords)
 
     @property
     def bm25(self) -> ChunkBM25:
@@ -434,8 +477,14 @@ class NewsIndex:
             return self._current_keyword_index()
 
     def _current_keyword_index(self) -> ChunkBM25:
+        writing_here = self._keywords_writing
+        if writing_here is not None:  # a write of this process: read what it last committed
+            return writing_here
         if self._bm25 is None or self._bm25.generation != self.catalog.generation:
-            loaded = self._saved_keyword_index()
+            writing = self._lock_handle is not None or (self.folder / DIRTY_MARKER).exists()
+            # while another process writes, its keyword index may be a commit behind or ahead
+            # of the catalog: read it as it is (hits of chunks the view lacks are dropped)
+            loaded = self._saved_keyword_index(stale=writing)
             if loaded is None:
                 if not self._keyword_files() and self.catalog.counts()[1]:
                     log.warning(
@@ -443,29 +492,30 @@ class NewsIndex:
                         "from the catalog (no re-embedding)",
                         self.folder,
                     )
-                loaded = self._build_keyword_index()
-                self._save_when_idle(loaded)
+                loaded = self._rebuild_when_idle()
             self._bm25 = loaded
         return self._bm25
 
-    def _save_when_idle(self, bm25: ChunkBM25) -> None:
-        """Save a keyword index rebuilt on reading, so the next process need not rebuild it,
-        but only when no write is under way (a writer saves its own when it finishes) and
-        the folder is writable (else it lives in memory only)."""
-        if self._lock_handle is not None or (self.folder / DIRTY_MARKER).exists():
-            return
+    def _rebuild_when_idle(self) -> ChunkBM25:
+        """Rebuild the keyword index on reading: in the index folder, so the next process need
+        not rebuild it, when no write is under way (a writer brings its own up to date) and
+        the folder is writable; else in a private folder, for this process only."""
         try:  # a handle of its own: a writer thread of this process holding the lock wins
             handle = open(self.folder / LOCK_FILE, "a+")  # noqa: SIM115 - closed below
         except OSError:
-            return
+            handle = None
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            if bm25.generation == self.catalog.generation:
-                bm25.save(self.folder / "bm25")
+            if handle is not None and self._lock_handle is None:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if not (self.folder / DIRTY_MARKER).exists():
+                    return self._build_keyword_index()
         except OSError:  # BlockingIOError included: a write is under way
             pass
         finally:
-            handle.close()
+            if handle is not None:
+                handle.close()
+        private = Path(tempfile.mkdtemp(prefix="newsqa-keywords-"))
+        return self._build_keyword_index(private / "bm25")
 
     # -- ingest ----------------------------------------------------------------------
     def prepare(self, article: Article) -> IndexedArticle:
@@ -575,6 +625,7 @@ class NewsIndex:
             embedded = self._write_vectors(items)
             report.chunks_written += sum(len(i.chunks) for i in items)
             self.catalog.commit(embedded, copies)
+            self._index_keywords(items, replaced)
             batch.clear()
             copies.clear()
             pending.clear()  # committed: found through the catalog's band keys from now on
@@ -668,6 +719,10 @@ class NewsIndex:
             try:
                 self.vectors.delete_articles(present)
                 self.catalog.delete(present)
+                keywords = self._keywords_writing  # brought up to the catalog at the start
+                assert keywords is not None
+                keywords.delete_articles(present)
+                self._commit_keywords(keywords)
             finally:
                 self._end_write()
                 self._unlock()

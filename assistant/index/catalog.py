@@ -300,6 +300,14 @@ class Catalog:
         ).fetchall()
         return [r[0] for r in rows], [f"{r[1]}\n{r[2]}" for r in rows]
 
+    def keyword_rows(self) -> list[tuple[str, str, str, int | None]]:
+        """(chunk id, article id, the text BM25 indexes, published_ts) of every chunk."""
+        rows = self._db.execute(
+            "SELECT c.id, c.article_id, a.title || char(10) || c.text, a.published_ts "
+            "FROM chunks c JOIN articles a ON a.id = c.article_id ORDER BY c.article_id, c.n"
+        ).fetchall()
+        return [tuple(row) for row in rows]
+
     def all_chunks(self) -> list[Chunk]:
         """Every chunk, in article and chunk order (one query, whatever the index size)."""
         rows = self._db.execute(

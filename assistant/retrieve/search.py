@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from assistant.index.bm25 import ChunkBM25
+from assistant.index.bm25 import ChunkBM25, DateBounds
 from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
 from assistant.retrieve.dedupe import group_copies
@@ -61,20 +61,18 @@ class SearchView:
     copies: dict[str, list[Article]]
     chunks: dict[str, Chunk]
     bm25: ChunkBM25
-    weights: dict[str, float]
-    missing_weight: float
+    documents: int  # chunks in the keyword index
     undated: list[str]  # ids of articles without a date
     newest_ts: int | None
     sentences: dict[str, list[Sentence]] = field(default_factory=dict)
     sentence_vectors: dict[str, np.ndarray | None] = field(default_factory=dict)
-    bm25_stamps: np.ndarray | None = None  # publication time per keyword-index chunk
+    weights: dict[str, float] = field(default_factory=dict)  # rarity, looked up when asked
 
     @classmethod
     def load(cls, index: NewsIndex) -> SearchView:
         generation = index.catalog.generation
         articles = {a.id: a for a in index.catalog.articles()}
-        bm25 = index.bm25
-        frequencies, documents = bm25.term_weights()
+        bm25 = index.bm25.snapshot()
         stamps = [a.published_ts for a in articles.values() if a.published_ts is not None]
         return cls(
             generation=generation,
@@ -82,11 +80,17 @@ class SearchView:
             copies=index.catalog.copies(),
             chunks={c.id: c for c in index.catalog.all_chunks()},
             bm25=bm25,
-            weights={w: idf(df, documents) for w, df in frequencies.items()},
-            missing_weight=idf(0, max(documents, 1)),
+            documents=bm25.count,
             undated=[a.id for a in articles.values() if a.published is None],
             newest_ts=max(stamps) if stamps else None,
         )
+
+    def weight(self, term: str) -> float:
+        """BM25's idf of `term` in the keyword index; a word it lacks is the rarest."""
+        if term not in self.weights:
+            held = self.bm25.frequency(term) if self.documents else 0
+            self.weights[term] = idf(held, max(self.documents, 1))
+        return self.weights[term]
 
 
 class HybridSearch:
@@ -163,12 +167,11 @@ class HybridSearch:
     def weight(self, term: str) -> float:
         """The rarity of a content word (as `terms` gives it): BM25's idf of that token in
         the keyword index, so both read one vocabulary; a word the index lacks is the rarest."""
-        view = self.view
-        return view.weights.get(term, view.missing_weight)
+        return self.view.weight(term)
 
     def term_weights(self, words: Sequence[str]) -> dict[str, float]:
         view = self.view
-        return {w: view.weights.get(w, view.missing_weight) for w in words}
+        return {w: view.weight(w) for w in words}
 
     def article(self, article_id: str) -> Article | None:
         return self.view.articles.get(article_id)
@@ -220,9 +223,7 @@ class HybridSearch:
                 [h.id for h in hits if h.id in view.chunks and self._accepts(view, h.id, filters)]
             )
         if mode in ("hybrid", "bm25"):
-            hits_bm25 = view.bm25.query(
-                question, self.candidates * 3, self._bm25_mask(view, filters)
-            )
+            hits_bm25 = view.bm25.query(question, self.candidates * 3, self._keyword_dates(filters))
             ranked = [
                 cid
                 for cid, _ in hits_bm25
@@ -256,33 +257,16 @@ class HybridSearch:
             clause = {"$or": [clause, {"article_id": {"$in": view.undated}}]}
         return clause if where is None else {"$and": [where, clause]}
 
-    def _bm25_mask(self, view: SearchView, filters: Filters) -> np.ndarray | None:
-        """0/1 weights over the keyword index's chunks for the date bounds of `filters`."""
-        import numpy as np
-
+    @staticmethod
+    def _keyword_dates(filters: Filters) -> DateBounds | None:
+        """The date bounds of `filters` for the keyword index (undated chunks pass as-of)."""
         if filters.as_of is None and filters.since is None and filters.until is None:
             return None
-        if view.bm25_stamps is None:
-            view.bm25_stamps = np.array(
-                [
-                    view.articles[view.chunks[cid].article_id].published_ts
-                    if cid in view.chunks
-                    else None
-                    for cid in view.bm25.ids
-                ],
-                dtype=float,
-            )  # None becomes NaN: undated
-        stamps = view.bm25_stamps
-        undated = np.isnan(stamps)
-        keep = np.ones(len(stamps), dtype=bool)
-        with np.errstate(invalid="ignore"):
-            if filters.as_of is not None:
-                keep &= undated | (stamps <= filters.as_of.timestamp())
-            if filters.since is not None:
-                keep &= stamps >= filters.since.timestamp()
-            if filters.until is not None:
-                keep &= stamps <= filters.until.timestamp()
-        return keep.astype(np.float32)
+        return DateBounds(
+            as_of=filters.as_of.timestamp() if filters.as_of else None,
+            since=filters.since.timestamp() if filters.since else None,
+            until=filters.until.timestamp() if filters.until else None,
+        )
 
     def _store_filters(self, view: SearchView, filters: Filters) -> Filters:
         """Filters for the vector store: an outlet filter also lets through the originals
