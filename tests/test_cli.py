@@ -18,7 +18,7 @@ import pytest
 
 from assistant.cli import format_answer
 from assistant.types import Answer, AnswerSentence
-from tests.conftest import ANSWER_JSON_KEYS, citation, write_article
+from tests.helpers import ANSWER_JSON_KEYS, citation, write_article
 
 
 def newsqa(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.answer.backends import local_extra_missing
 from assistant.answer.llm import FALLBACK_NOTE
-from tests.conftest import llm_server
+from tests.helpers import llm_server
 from tests.test_cli import newsqa
 
 WRONG = "France and Germany will join BRICS in 2024 [1]."

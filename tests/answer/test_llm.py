@@ -20,8 +20,12 @@ from assistant.evaluate.run import citation_support
 from assistant.pipeline import Assistant
 from assistant.retrieve.search import HybridSearch
 from assistant.types import Answer
-from tests.answer.test_assistant import assert_both_troop_figures_with_their_outlets
-from tests.conftest import free_port, llm_server, write_article
+from tests.helpers import (
+    assert_both_troop_figures_with_their_outlets,
+    free_port,
+    llm_server,
+    write_article,
+)
 
 MISSING = local_extra_missing()
 needs_local = pytest.mark.skipif(

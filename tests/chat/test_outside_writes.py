@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port, running_server, write_article
+from tests.helpers import free_port, running_server, write_article
 
 QUESTION = "How many homes will the Lumen Bay floating solar farm supply?"
 
