@@ -3,6 +3,7 @@ the `newsqa` command run in this process. Fixtures live in conftest.py."""
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -10,7 +11,8 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -148,6 +150,43 @@ def assert_both_troop_figures_with_their_outlets(answer: Answer) -> None:
     assert "Sources differ" in answer.text
 
 
+# -- the command ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a `newsqa` command left: its exit code and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def newsqa(*args: str, env: dict[str, str] | None = None) -> Ran:
+    """`newsqa ARGS` as `assistant.cli.main` runs it, in this process (the session's model
+    stays loaded), with `env` added to the environment for the call. Where the process
+    itself is the point (a kill, a fresh process's view of an index, a server), tests start
+    `python -m assistant.cli` instead."""
+    from assistant.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    saved = {key: os.environ.get(key) for key in env or {}}
+    os.environ.update(env or {})
+    try:
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return Ran(code, stdout.getvalue(), stderr.getvalue())
+
+
 # -- servers on loopback ports -------------------------------------------------------------
 
 
@@ -155,6 +194,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def serve_command(*args: str) -> list[str]:
+    """`newsqa serve ARGS` as its own process."""
+    return [sys.executable, "-m", "assistant.cli", "serve", *args]
+
+
+# one reader process: each loads its own model; only answering side by side needs two, and
+# tests/chat/test_writes.py checks that in process
+ONE_READER = {"NEWSQA_READERS": "1"}
 
 
 @contextmanager

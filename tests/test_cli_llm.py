@@ -1,4 +1,4 @@
-"""`newsqa ask|eval --answerer llm` as a user runs them: real processes, a real
+"""`newsqa ask|eval --answerer llm` as a user runs them (in this process), with a real
 OpenAI-compatible server on 127.0.0.1 (scripted replies) and the real local model."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ import pytest
 
 from assistant.answer.backends import local_extra_missing
 from assistant.answer.llm import FALLBACK_NOTE
-from tests.helpers import llm_server
-from tests.test_cli import newsqa
+from tests.helpers import llm_server, newsqa
 
 WRONG = "France and Germany will join BRICS in 2024 [1]."
 RIGHT = (
