@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,10 +16,12 @@ import pytest
 from tests.helpers import (
     ANSWER_JSON_KEYS,
     ARTIFACTS,
+    ONE_READER,
     SAMPLE_ARTICLES,
     ask_in_browser,
     free_port,
     running_server,
+    serve_command,
     write_article,
 )
 from tests.ingest.news_pages import PAGES
@@ -63,9 +64,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, site: Site) -> Iterator[str
         "NEWSQA_SAMPLE_ARTICLES": str(corpus),
         "NEWSQA_MAX_UPLOAD_MB": "1",
         "NEWSQA_ALLOW_PRIVATE_URLS": "1",
+        **ONE_READER,
     }
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)]
+    command = serve_command("--port", str(port))
     with running_server(
         command, f"{url}/openapi.json", root / "server.log", env=env, timeout=180, cwd=root
     ):

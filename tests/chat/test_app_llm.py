@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from collections.abc import Iterator
 
 import pytest
 
 from assistant.answer.llm import FALLBACK_NOTE
 from tests.helpers import (
+    ONE_READER,
     SAMPLE_ARTICLES,
     ask_in_browser,
     free_port,
     llm_server,
     running_server,
+    serve_command,
 )
 
 WRONG = "France and Germany will join BRICS in 2024 [1]."
@@ -35,9 +36,10 @@ def llm_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "NEWSQA_SAMPLE_ARTICLES": str(corpus),
             "NEWSQA_ANSWERER": "llm",
             "NEWSQA_LLM_URL": llm_url,
+            **ONE_READER,
         }
         url = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)]
+        command = serve_command("--port", str(port))
         with running_server(
             command, f"{url}/openapi.json", root / "server.log", env=env, timeout=180, cwd=root
         ):

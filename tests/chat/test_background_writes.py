@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import free_port, running_server, write_article
+from tests.helpers import ONE_READER, free_port, running_server, serve_command, write_article
 from tests.ingest.news_pages import PAGES
 from tests.ingest.news_site import Item, Site, rss20, serve_site
 
@@ -75,9 +75,8 @@ def numbered_articles(folder: Path, count: int, start: int = 0) -> list[Path]:
 
 
 def served(root: Path, index: Path, port: int, **extra: str) -> tuple[list[str], dict]:
-    env = {**os.environ, "NEWSQA_INDEXES_DIR": str(root), **extra}
-    command = [sys.executable, "-m", "assistant.cli", "serve", "--index", str(index)]
-    return [*command, "--port", str(port)], env
+    env = {**os.environ, "NEWSQA_INDEXES_DIR": str(root), **ONE_READER, **extra}
+    return serve_command("--index", str(index), "--port", str(port)), env
 
 
 @pytest.fixture(scope="module")
