@@ -77,6 +77,8 @@ def test_ask_with_the_local_backend_from_the_environment(ingested):
     result = newsqa("ask", "What interest rate did the central bank keep?", "--json", env=env)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["answerer"] in {"llm", "llm-fallback"}
+    # greedy decoding: the model's answer passes the check and is shown
+    assert data["answerer"] == "llm" and data["note"] is None
+    assert "5.25%" in data["answer"]
     article = (ingested / "rates.md").read_text()
     assert data["citations"] and all(c["text"] in article for c in data["citations"])
