@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -22,17 +15,15 @@ offline.enforce()
 
 from assistant.index.embeddings import Embedder  # noqa: E402
 from assistant.settings import Settings, load_settings  # noqa: E402
-from assistant.types import Citation  # noqa: E402
-
-# the documented keys of `newsqa ask --json` (README)
-ANSWER_JSON_KEYS = frozenset(
-    ("question", "answer", "refused", "citations", "conflicts", "timings_ms", "answerer", "note",
-     "unsupported", "as_of", "earlier", "sentences", "refusal_reason", "sources")
-)  # fmt: skip
-
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE_ARTICLES = REPO / "data" / "articles"
-BIN = Path(sys.executable).parent
+from tests.helpers import (  # noqa: E402
+    BIN,
+    BROWSER_FLAGS,
+    CHROMIUM,
+    SAMPLE_ARTICLES,
+    free_port,
+    running_server,
+    write_article,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -54,47 +45,6 @@ def embedder() -> Embedder:
 @pytest.fixture
 def settings() -> Settings:
     return load_settings()
-
-
-def write_article(
-    folder: Path,
-    name: str,
-    title: str,
-    body: str,
-    *,
-    outlet: str = "Test Gazette",
-    url: str | None = None,
-    published: str | None = "2024-05-01T09:00:00+00:00",
-) -> Path:
-    """A small .md article with front matter (undated when `published` is None)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = ["---", f'title: "{title}"', f'outlet: "{outlet}"']
-    if published:
-        lines.append(f'published: "{published}"')
-    if url:
-        lines.append(f'url: "{url}"')
-    path = folder / name
-    path.write_text("\n".join([*lines, "---", body, ""]), encoding="utf-8")
-    return path
-
-
-def citation(
-    n: int,
-    outlet: str | None,
-    published: datetime | None,
-    *,
-    article: str | None = None,
-    text: str | None = None,
-    spans: tuple[tuple[int, int], ...] = (),
-) -> Citation:
-    """A literal citation numbered `n` from "Story <n>" (or from the story named `article`),
-    for tests of how answers are shown."""
-    article = article or str(n)
-    return Citation(
-        n=n, article_id=f"a{article}", sentence_index=n - 1, text=text or f"Sentence {n}.",
-        title=f"Story {article}", outlet=outlet, published=published, url=None, score=1.0,
-        answer_spans=spans,
-    )  # fmt: skip
 
 
 @pytest.fixture
@@ -147,48 +97,6 @@ def small_corpus(tmp_path: Path) -> Path:
         published="2023-12-18T23:00:00+00:00",
     )
     return folder
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def running_server(
-    command: list[str],
-    ready_url: str,
-    log_path: Path,
-    *,
-    env: dict[str, str],
-    timeout: float,
-    cwd: Path | None = None,
-) -> Iterator[None]:
-    """Run `command` until the block ends; wait until `ready_url` answers, or fail the test
-    with the end of the server's log. Stopped with SIGTERM, then SIGKILL after 30 s."""
-    with log_path.open("w") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
-        deadline = time.monotonic() + timeout
-        try:
-            while True:
-                try:
-                    with urllib.request.urlopen(ready_url, timeout=2):
-                        break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        log.flush()
-                        tail = log_path.read_text(errors="replace")[-3000:]
-                        pytest.fail(f"{command[0]} did not start:\n{tail}")
-                    time.sleep(0.3)
-            yield
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -251,18 +159,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> objec
     return report
 
 
-@contextmanager
-def llm_server(folder: Path, reply: str | None = None, max_tokens: int = 60) -> Iterator[str]:
-    """assistant.answer.llm_server on a free loopback port (the local model, or a scripted
-    `reply`); yields its /v1 base URL."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/v1"
-    command = [sys.executable, "-m", "assistant.answer.llm_server", "--port", str(port),
-               "--max-tokens", str(max_tokens)]  # fmt: skip
-    if reply is not None:
-        command += ["--reply", reply]
-    folder.mkdir(parents=True, exist_ok=True)
-    with running_server(
-        command, f"{url}/models", folder / "llm-server.log", env=dict(os.environ), timeout=180
-    ):
-        yield url
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium through Playwright, one for the session."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("/usr/bin/chromium is missing; .ci/run installs Debian's chromium")
+        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_FLAGS)
+        yield browser
+        browser.close()

@@ -1,4 +1,6 @@
-"""The `newsqa` command as a user runs it: a real process, real model, real Chroma."""
+"""The `newsqa` command as a user runs it: its `main` in this process (real model, real
+Chroma; exit codes, stdout and stderr as the shell sees them), and a real process where one
+is killed."""
 
 from __future__ import annotations
 
@@ -18,17 +20,7 @@ import pytest
 
 from assistant.cli import format_answer
 from assistant.types import Answer, AnswerSentence
-from tests.conftest import ANSWER_JSON_KEYS, citation, write_article
-
-
-def newsqa(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **(env or {})},
-    )
+from tests.helpers import ANSWER_JSON_KEYS, citation, newsqa, write_article
 
 
 @pytest.mark.slow

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.helpers import newsqa
 from tests.ingest.news_pages import PAGES
 from tests.ingest.news_site import Item, rss20, serve_site
-from tests.test_cli import newsqa
 
 PRIVATE_OK = {"NEWSQA_ALLOW_PRIVATE_URLS": "1"}
 

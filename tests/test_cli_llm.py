@@ -1,4 +1,4 @@
-"""`newsqa ask|eval --answerer llm` as a user runs them: real processes, a real
+"""`newsqa ask|eval --answerer llm` as a user runs them (in this process), with a real
 OpenAI-compatible server on 127.0.0.1 (scripted replies) and the real local model."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ import pytest
 
 from assistant.answer.backends import local_extra_missing
 from assistant.answer.llm import FALLBACK_NOTE
-from tests.conftest import llm_server
-from tests.test_cli import newsqa
+from tests.helpers import llm_server, newsqa
 
 WRONG = "France and Germany will join BRICS in 2024 [1]."
 RIGHT = (
@@ -78,6 +77,8 @@ def test_ask_with_the_local_backend_from_the_environment(ingested):
     result = newsqa("ask", "What interest rate did the central bank keep?", "--json", env=env)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["answerer"] in {"llm", "llm-fallback"}
+    # greedy decoding: the model's answer passes the check and is shown
+    assert data["answerer"] == "llm" and data["note"] is None
+    assert "5.25%" in data["answer"]
     article = (ingested / "rates.md").read_text()
     assert data["citations"] and all(c["text"] in article for c in data["citations"])

@@ -15,7 +15,7 @@ from assistant.text import (
     tokens,
     words,
 )
-from tests.conftest import SAMPLE_ARTICLES
+from tests.helpers import SAMPLE_ARTICLES
 
 SAMPLE_WORDS = sorted({w for path in SAMPLE_ARTICLES.glob("*.md") for w in terms(path.read_text())})
 _word = st.sampled_from(SAMPLE_WORDS) | st.from_regex(r"[a-z0-9][a-z0-9'.\-]{0,12}", fullmatch=True)

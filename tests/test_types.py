@@ -2,7 +2,7 @@
 grouping of citations by article."""
 
 from assistant.types import Article, article_id_for, by_article, canonical_url
-from tests.conftest import citation
+from tests.helpers import citation
 
 
 def test_canonical_url_drops_tracking_fragment_and_trailing_slash():

@@ -6,7 +6,7 @@ from assistant.answer.combiner import default_combiner
 from assistant.answer.cues import question_cues
 from assistant.answer.extractive import decide
 from assistant.types import AnswerSentence
-from tests.answer.test_extractive import LiteralSource, scored
+from tests.helpers import LiteralSource, scored
 
 
 def test_an_answer_holds_its_sentences_and_each_citation_the_span_that_answers():

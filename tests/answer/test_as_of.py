@@ -15,7 +15,7 @@ from assistant.retrieve.search import HybridSearch
 from assistant.retrieve.timescope import as_of_time
 from assistant.settings import load_settings
 from assistant.types import Answer
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 WIRE = (
     "The disused lighthouse on Gannet Point will reopen as a maritime museum next spring, "

@@ -7,8 +7,11 @@ import pytest
 from assistant.evaluate.dataset import load_questions
 from assistant.evaluate.metrics import answer_found
 from assistant.evaluate.retrieval import article_ranking
-from assistant.types import Answer
-from tests.conftest import ANSWER_JSON_KEYS, SAMPLE_ARTICLES
+from tests.helpers import (
+    ANSWER_JSON_KEYS,
+    SAMPLE_ARTICLES,
+    assert_both_troop_figures_with_their_outlets,
+)
 
 QUESTIONS = load_questions(SAMPLE_ARTICLES / "questions.jsonl")
 
@@ -39,19 +42,6 @@ def test_who_is_joining_brics_names_the_new_members_from_the_brics_article(sampl
 def test_troop_numbers_show_both_figures_with_both_sources(sample_assistant):
     answer = sample_assistant.ask("How many North Korean troops have been sent to Russia?")
     assert_both_troop_figures_with_their_outlets(answer)
-
-
-def assert_both_troop_figures_with_their_outlets(answer: Answer) -> None:
-    """One conflict: about 1,500 (Han River Daily) and 10,000 (Northgate Chronicle)."""
-    assert len(answer.conflicts) == 1
-    values = dict(answer.conflicts[0].values)
-    assert {"about 1,500", "10,000"} <= set(values)
-    cited = {c.n: c.outlet for c in answer.citations}
-    assert {cited[values["about 1,500"]], cited[values["10,000"]]} == {
-        "Han River Daily",
-        "Northgate Chronicle",
-    }
-    assert "Sources differ" in answer.text
 
 
 def test_gold_article_is_in_the_top_five_for_nine_in_ten_answerable_questions(results):

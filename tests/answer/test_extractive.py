@@ -2,41 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from assistant.answer.combiner import default_combiner
 from assistant.answer.cues import question_cues
 from assistant.answer.entities import Entity
 from assistant.answer.extractive import ScoredSentence, adds_to, decide
 from assistant.types import Article, Sentence
-
-ARTICLE = Article.create(
-    title="Volcano erupts near fishing town",
-    text="A volcano erupted on Monday. About 4,000 residents left their homes.",
-    outlet="Island News",
-)
-
-
-class LiteralSource:
-    """A SentenceSource over one literal article (the protocol's in-memory form)."""
-
-    def sentences(self, article_id):
-        return [Sentence(ARTICLE.id, 0, 0, 28, ARTICLE.text[0:28]),
-                Sentence(ARTICLE.id, 1, 29, 70, ARTICLE.text[29:70])]  # fmt: skip
-
-    def sentence_vectors(self, article_id):
-        return np.eye(2, dtype=np.float32)
-
-    def term_weights(self, words):
-        return dict.fromkeys(words, 5.0)  # rare words, as names in the question are
-
-
-def scored(
-    index: int, score: float, kind: float = 1.0, entities: tuple[Entity, ...] = ()
-) -> ScoredSentence:
-    sentence = LiteralSource().sentences(ARTICLE.id)[index]
-    features = {"similarity": score, "terms": 0.5, "context": 0.5, "kind": kind, "rank": 1.0}
-    return ScoredSentence(sentence, ARTICLE, 0, score, features, (), entities)
+from tests.helpers import LiteralSource, scored
 
 
 def test_a_supported_answer_cites_the_best_sentence_verbatim():

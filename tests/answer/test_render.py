@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from assistant.answer.render import answer_text
 from assistant.types import Answer, AnswerSentence, Conflict
-from tests.conftest import citation
+from tests.helpers import citation
 
 JUNE = datetime(2025, 6, 30, tzinfo=UTC)
 JANUARY = datetime(2025, 1, 20, tzinfo=UTC)

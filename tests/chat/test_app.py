@@ -7,31 +7,26 @@ import json
 import os
 import re
 import shutil
-import sys
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import (
+from tests.helpers import (
     ANSWER_JSON_KEYS,
-    REPO,
+    ARTIFACTS,
+    ONE_READER,
     SAMPLE_ARTICLES,
+    ask_in_browser,
     free_port,
     running_server,
+    serve_command,
     write_article,
 )
 from tests.ingest.news_pages import PAGES
 from tests.ingest.news_site import Item, Site, rss20, serve_site
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO / "tests" / "artifacts"
-BROWSER_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 XSS_BODY = (
     "The Kestrel Bay harbour council approved a plan to restore the old lighthouse for "
     "2.4 million euros on Tuesday. <img src=x onerror=\"window.__xss='img'\"> Work starts in "
@@ -69,9 +64,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, site: Site) -> Iterator[str
         "NEWSQA_SAMPLE_ARTICLES": str(corpus),
         "NEWSQA_MAX_UPLOAD_MB": "1",
         "NEWSQA_ALLOW_PRIVATE_URLS": "1",
+        **ONE_READER,
     }
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)]
+    command = serve_command("--port", str(port))
     with running_server(
         command, f"{url}/openapi.json", root / "server.log", env=env, timeout=180, cwd=root
     ):
@@ -146,20 +142,6 @@ def test_gradio_client_api_answers_with_citations(server):
 # -- the browser -------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("/usr/bin/chromium is missing; .ci/run installs Debian's chromium")
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_FLAGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser, server, request):
     context = browser.new_context(viewport={"width": 1300, "height": 1000})
@@ -172,15 +154,10 @@ def page(browser, server, request):
     context.close()
 
 
-def ask(page, question: str) -> None:
-    page.locator("#question textarea").fill(question)
-    page.locator("#ask").click()
-
-
 def test_chat_answers_brics_with_sources_then_a_follow_up_in_context(page):
     from playwright.sync_api import expect
 
-    ask(page, "Who is joining BRICS?")
+    ask_in_browser(page, "Who is joining BRICS?")
     sources = page.locator("#sources")
     expect(sources).to_contain_text("BRICS enlargement agreed in Johannesburg", timeout=60_000)
     chat = page.locator(".bubble-wrap, [role=log]").first
@@ -188,7 +165,7 @@ def test_chat_answers_brics_with_sources_then_a_follow_up_in_context(page):
         expect(chat).to_contain_text(member)
     expect(sources.locator(".cited mark", has_text="Egypt").first).to_be_visible()
 
-    ask(page, "And which countries applied?")
+    ask_in_browser(page, "And which countries applied?")
     expect(sources).to_contain_text(
         "Searched for: Which countries applied - BRICS?", timeout=60_000
     )
@@ -202,7 +179,7 @@ def test_each_cited_article_is_one_source_entry_listing_its_sentences_with_answe
 
     question = "Who is joining BRICS?"
     answer = post(f"{server}/api/ask", {"question": question})
-    ask(page, question)
+    ask_in_browser(page, question)
     sources = page.locator("#sources")
     brics = sources.locator(".source", has_text="BRICS enlargement agreed in Johannesburg")
     expect(brics).to_have_count(1, timeout=60_000)
@@ -228,12 +205,12 @@ def test_an_as_of_date_in_the_filters_keeps_newer_articles_out_of_the_answer(pag
     as_of = page.locator("#as-of textarea")
     chat = page.locator(".bubble-wrap, [role=log]").first
     as_of.fill("someday")
-    ask(page, "Who is joining BRICS?")
+    ask_in_browser(page, "Who is joining BRICS?")
     expect(chat).to_contain_text("as of: cannot read 'someday' as a date", timeout=60_000)
 
     # the day after Meridian Wire's report; The Atlas Dispatch told the story again in 2024
     as_of.fill("2023-12-31")
-    ask(page, "Who is joining BRICS?")
+    ask_in_browser(page, "Who is joining BRICS?")
     sources = page.locator("#sources")
     expect(sources).to_contain_text("BRICS enlargement agreed in Johannesburg", timeout=60_000)
     expect(chat).to_contain_text("Meridian Wire, 30 December 2023")
@@ -246,7 +223,7 @@ def test_an_as_of_date_in_the_filters_keeps_newer_articles_out_of_the_answer(pag
 def test_conflicting_figures_are_marked_in_the_sources_panel(page):
     from playwright.sync_api import expect
 
-    ask(page, "How many North Korean troops have been sent to Russia?")
+    ask_in_browser(page, "How many North Korean troops have been sent to Russia?")
     conflict = page.locator("#sources .conflict")
     expect(conflict).to_contain_text("Sources disagree", timeout=60_000)
     expect(conflict).to_contain_text("about 1,500")
@@ -270,7 +247,7 @@ def test_a_file_uploaded_in_the_library_answers_a_question(page, tmp_path):
     # the background writes panel (refreshed every 2 s) lists the upload as done
     expect(page.locator("#writes")).to_contain_text("upload of 1 file: done", timeout=20_000)
     page.get_by_role("tab", name="Chat").click()
-    ask(page, "How many new stations will the Marlow Valley rail line have?")
+    ask_in_browser(page, "How many new stations will the Marlow Valley rail line have?")
     expect(page.locator("#sources")).to_contain_text("Valley Echo", timeout=60_000)
     expect(page.locator("#sources")).to_contain_text("14 new stations")
 
@@ -293,7 +270,7 @@ def test_articles_added_by_url_and_by_feed_in_the_library_answer_questions(page,
     expect(page.locator("#library")).to_contain_text(PAGES[1].title)
 
     page.get_by_role("tab", name="Chat").click()
-    ask(page, "How much will the River Ashby flood barrier cost?")
+    ask_in_browser(page, "How much will the River Ashby flood barrier cost?")
     expect(page.locator("#sources")).to_contain_text("The Ashby Standard", timeout=60_000)
     expect(page.locator("#sources")).to_contain_text("14.2 million pounds")
 
@@ -301,7 +278,7 @@ def test_articles_added_by_url_and_by_feed_in_the_library_answer_questions(page,
 def test_article_script_payloads_show_as_text_and_never_run(page):
     from playwright.sync_api import expect
 
-    ask(page, "What did the Kestrel Bay harbour council approve for the lighthouse?")
+    ask_in_browser(page, "What did the Kestrel Bay harbour council approve for the lighthouse?")
     sources = page.locator("#sources")
     expect(sources).to_contain_text("Kestrel Bay", timeout=60_000)
     expect(sources).to_contain_text("<script>window.__xss='title'</script>")

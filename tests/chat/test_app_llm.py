@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from collections.abc import Iterator
 
 import pytest
 
 from assistant.answer.llm import FALLBACK_NOTE
-from tests.chat.test_app import ask, browser  # noqa: F401  (the module's browser fixture)
-from tests.conftest import SAMPLE_ARTICLES, free_port, llm_server, running_server
+from tests.helpers import (
+    ONE_READER,
+    SAMPLE_ARTICLES,
+    ask_in_browser,
+    free_port,
+    llm_server,
+    running_server,
+    serve_command,
+)
 
 WRONG = "France and Germany will join BRICS in 2024 [1]."
 
@@ -30,9 +36,10 @@ def llm_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "NEWSQA_SAMPLE_ARTICLES": str(corpus),
             "NEWSQA_ANSWERER": "llm",
             "NEWSQA_LLM_URL": llm_url,
+            **ONE_READER,
         }
         url = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)]
+        command = serve_command("--port", str(port))
         with running_server(
             command, f"{url}/openapi.json", root / "server.log", env=env, timeout=180, cwd=root
         ):
@@ -40,7 +47,7 @@ def llm_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_the_chat_marks_the_wrong_llm_sentence_unsupported_and_shows_the_fallback(
-    browser,  # noqa: F811
+    browser,
     llm_app,
 ):
     from playwright.sync_api import expect
@@ -49,7 +56,7 @@ def test_the_chat_marks_the_wrong_llm_sentence_unsupported_and_shows_the_fallbac
     page = context.new_page()
     try:
         page.goto(llm_app)
-        ask(page, "Who is joining BRICS?")
+        ask_in_browser(page, "Who is joining BRICS?")
         chat = page.locator(".bubble-wrap, [role=log]").first
         expect(chat).to_contain_text(FALLBACK_NOTE, timeout=90_000)
         expect(chat).to_contain_text("France and Germany will join BRICS in 2024.")

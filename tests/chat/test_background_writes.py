@@ -20,7 +20,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_port, running_server, write_article
+from tests.helpers import (
+    ONE_READER,
+    free_port,
+    newsqa,
+    running_server,
+    serve_command,
+    write_article,
+)
 from tests.ingest.news_pages import PAGES
 from tests.ingest.news_site import Item, Site, rss20, serve_site
 
@@ -75,9 +82,8 @@ def numbered_articles(folder: Path, count: int, start: int = 0) -> list[Path]:
 
 
 def served(root: Path, index: Path, port: int, **extra: str) -> tuple[list[str], dict]:
-    env = {**os.environ, "NEWSQA_INDEXES_DIR": str(root), **extra}
-    command = [sys.executable, "-m", "assistant.cli", "serve", "--index", str(index)]
-    return [*command, "--port", str(port)], env
+    env = {**os.environ, "NEWSQA_INDEXES_DIR": str(root), **ONE_READER, **extra}
+    return serve_command("--index", str(index), "--port", str(port)), env
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +103,9 @@ def server(
     root = tmp_path_factory.mktemp("background")
     index = root / "index"
     shutil.copytree(sample_index_dir, index)
-    env = {**os.environ, "NEWSQA_INDEXES_DIR": str(root), "NEWSQA_ALLOW_PRIVATE_URLS": "1"}
-    cli(env, "ingest", "--index", str(index), "--feed", site.url("/rss"))
+    private_ok = {"NEWSQA_INDEXES_DIR": str(root), "NEWSQA_ALLOW_PRIVATE_URLS": "1"}
+    followed = newsqa("ingest", "--index", str(index), "--feed", site.url("/rss"), env=private_ok)
+    assert followed.returncode == 0, followed.stderr
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command, env = served(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port, running_server, write_article
+from tests.helpers import ONE_READER, free_port, running_server, serve_command, write_article
 
 QUESTION = "How many homes will the Lumen Bay floating solar farm supply?"
 
@@ -25,12 +25,11 @@ def served(tmp_path_factory: pytest.TempPathFactory, sample_index_dir: Path) -> 
     root = tmp_path_factory.mktemp("outside-writes")
     index = root / "index"
     shutil.copytree(sample_index_dir, index)
-    env = {**os.environ, "NEWSQA_INDEXES_DIR": str(root)}
+    env = {**os.environ, "NEWSQA_INDEXES_DIR": str(root), **ONE_READER}
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "assistant.cli", "serve", "--index", str(index)]
     with running_server(
-        [*command, "--port", str(port)],
+        serve_command("--index", str(index), "--port", str(port)),
         f"{url}/openapi.json",
         root / "server.log",
         env=env,

@@ -10,7 +10,7 @@ import pytest
 from assistant.chat.ui import answer_markdown, cited_paragraphs, read_as_of, source_html
 from assistant.errors import ConfigError
 from assistant.types import Answer, AnswerSentence, CitedArticle, Conflict
-from tests.conftest import citation
+from tests.helpers import citation
 
 TROOPS = Answer(
     question="How many troops?",

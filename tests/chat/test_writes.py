@@ -17,7 +17,7 @@ from assistant.index.subscriptions import STATE_FILE
 from assistant.pipeline import Assistant
 from assistant.retrieve.search import HybridSearch
 from assistant.settings import load_settings
-from tests.conftest import SAMPLE_ARTICLES, write_article
+from tests.helpers import SAMPLE_ARTICLES, write_article
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from assistant.pipeline import Assistant
 from assistant.retrieve.search import HybridSearch
 from assistant.settings import load_settings
 from assistant.types import Article
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 CORPORA = REPO.parent / "shared" / "corpora"
 

@@ -8,7 +8,7 @@ import pytest
 from assistant.errors import IndexMismatchError, IndexNotFoundError
 from assistant.index.build import DIRTY_MARKER, NewsIndex, embedding_text
 from assistant.settings import load_settings
-from tests.conftest import SAMPLE_ARTICLES, write_article
+from tests.helpers import SAMPLE_ARTICLES, write_article
 
 
 def open_index(settings, embedder, name="test"):

@@ -43,7 +43,7 @@ def test_an_unreachable_chroma_server_is_a_clear_error(embedder, monkeypatch):
     import pytest
 
     from assistant.errors import IndexStateError
-    from tests.conftest import free_port
+    from tests.helpers import free_port
 
     url = f"http://127.0.0.1:{free_port()}"
     monkeypatch.setenv("NEWSQA_CHROMA_URL", url)

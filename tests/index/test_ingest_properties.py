@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from assistant.index.build import NewsIndex
 from assistant.ingest.loaders import LOADERS
 from assistant.settings import load_settings
-from tests.conftest import write_article
+from tests.helpers import write_article
 from tests.ingest.strategies import content, front_matter, html_pages, json_values
 
 # Each example is a real ingest (a file that loads is embedded and indexed).

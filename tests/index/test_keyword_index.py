@@ -13,7 +13,7 @@ from assistant.index.bm25 import STATE_FILE
 from assistant.index.build import NewsIndex
 from assistant.retrieve.search import HybridSearch
 from assistant.text import TOKENIZER, idf
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 # five one-chunk articles: each word below is in a known number of them
 ARTICLES = {

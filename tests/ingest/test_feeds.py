@@ -14,7 +14,7 @@ from assistant.index.subscriptions import FeedState, poll_feeds
 from assistant.ingest.feeds import Feed, FeedEntry, entry_article, html_to_text, parse_feed
 from assistant.ingest.web import FetchPolicy
 from assistant.settings import load_settings
-from tests.conftest import free_port
+from tests.helpers import free_port
 from tests.ingest.news_pages import PAGES
 from tests.ingest.news_site import Item, Site, atom, rss091, rss10, rss20, serve_site
 

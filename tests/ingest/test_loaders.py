@@ -11,6 +11,7 @@ from assistant.ingest.loaders import LoadOptions
 from assistant.ingest.sources import expand_sources, load_source
 from assistant.settings import load_settings
 from assistant.types import Article
+from tests.helpers import NEWS_PAGE
 
 
 def load_all(path: Path, max_mb: float = 20.0) -> list[Article | SourceError]:
@@ -53,29 +54,6 @@ def test_text_file_without_front_matter_takes_its_first_line_as_title(tmp_path):
     assert article.title == "Storm closes ports"
     assert article.text == "Ports closed on Monday. Ships waited."
     assert article.url is None and article.published is None
-
-
-NEWS_PAGE = """<!doctype html><html><head>
-<title>Harbour reopens after storm | Coast Courier</title>
-<meta property="og:title" content="Harbour reopens after storm">
-<meta property="og:site_name" content="Coast Courier">
-<meta name="author" content="Mara Quinn">
-<meta property="article:published_time" content="2024-02-11T07:30:00+00:00">
-<link rel="canonical" href="https://coast-courier.example/news/harbour-reopens">
-</head><body>
-<div class="cookie-banner">We use cookies to improve your experience. Accept all cookies</div>
-<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
-<article>
-<h1>Harbour reopens after storm</h1>
-<p class="byline">By Mara Quinn</p>
-<p>The harbour reopened on Sunday after a storm kept fishing boats in port for four days,
-the port authority said. Crews cleared fallen trees from the access road overnight.</p>
-<p>Around 120 boats use the harbour each week, and owners said the closure had cost them
-a week of catches at the busiest time of the winter season.</p>
-<p>The authority said it would review its warning system before the next storm season.</p>
-</article>
-<footer>Copyright © 2024 Coast Courier. All rights reserved.</footer>
-</body></html>"""
 
 
 def test_html_page_gives_main_text_and_metadata_without_furniture(tmp_path):

@@ -18,7 +18,7 @@ from assistant.ingest.web import (
     looks_like_url,
     pinned_request,
 )
-from tests.ingest.test_loaders import NEWS_PAGE
+from tests.helpers import NEWS_PAGE
 
 SEEN_AGENTS: list[str] = []
 
@@ -137,7 +137,7 @@ def test_only_http_and_https_are_fetched(url):
 
 
 def test_an_unreachable_host_is_an_error_not_a_crash():
-    from tests.conftest import free_port
+    from tests.helpers import free_port
 
     with pytest.raises(SourceError, match="cannot fetch"):
         load_url(f"http://127.0.0.1:{free_port()}/", ALLOWED)

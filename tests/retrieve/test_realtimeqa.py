@@ -10,7 +10,7 @@ from assistant.evaluate.retrieval import article_ranking, retrieval_scores
 from assistant.index.build import NewsIndex
 from assistant.retrieve.search import HybridSearch
 from assistant.settings import load_settings
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 CORPORA = REPO.parent / "shared" / "corpora"
 

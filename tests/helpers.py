@@ -1,0 +1,268 @@
+"""Helpers the tests share: paths, literal articles and citations, servers on loopback ports,
+the `newsqa` command run in this process. Fixtures live in conftest.py."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.answer.entities import Entity
+from assistant.answer.extractive import ScoredSentence
+from assistant.types import Answer, Article, Citation, Sentence
+
+# the documented keys of `newsqa ask --json` (README)
+ANSWER_JSON_KEYS = frozenset(
+    ("question", "answer", "refused", "citations", "conflicts", "timings_ms", "answerer", "note",
+     "unsupported", "as_of", "earlier", "sentences", "refusal_reason", "sources")
+)  # fmt: skip
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_ARTICLES = REPO / "data" / "articles"
+BIN = Path(sys.executable).parent
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+ARTIFACTS = REPO / "tests" / "artifacts"  # screenshots of failed browser tests
+
+
+def write_article(
+    folder: Path,
+    name: str,
+    title: str,
+    body: str,
+    *,
+    outlet: str = "Test Gazette",
+    url: str | None = None,
+    published: str | None = "2024-05-01T09:00:00+00:00",
+) -> Path:
+    """A small .md article with front matter (undated when `published` is None)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["---", f'title: "{title}"', f'outlet: "{outlet}"']
+    if published:
+        lines.append(f'published: "{published}"')
+    if url:
+        lines.append(f'url: "{url}"')
+    path = folder / name
+    path.write_text("\n".join([*lines, "---", body, ""]), encoding="utf-8")
+    return path
+
+
+def citation(
+    n: int,
+    outlet: str | None,
+    published: datetime | None,
+    *,
+    article: str | None = None,
+    text: str | None = None,
+    spans: tuple[tuple[int, int], ...] = (),
+) -> Citation:
+    """A literal citation numbered `n` from "Story <n>" (or from the story named `article`),
+    for tests of how answers are shown."""
+    article = article or str(n)
+    return Citation(
+        n=n, article_id=f"a{article}", sentence_index=n - 1, text=text or f"Sentence {n}.",
+        title=f"Story {article}", outlet=outlet, published=published, url=None, score=1.0,
+        answer_spans=spans,
+    )  # fmt: skip
+
+
+# a news page with its furniture: Open Graph metadata, a cookie banner, a menu, a footer
+NEWS_PAGE = """<!doctype html><html><head>
+<title>Harbour reopens after storm | Coast Courier</title>
+<meta property="og:title" content="Harbour reopens after storm">
+<meta property="og:site_name" content="Coast Courier">
+<meta name="author" content="Mara Quinn">
+<meta property="article:published_time" content="2024-02-11T07:30:00+00:00">
+<link rel="canonical" href="https://coast-courier.example/news/harbour-reopens">
+</head><body>
+<div class="cookie-banner">We use cookies to improve your experience. Accept all cookies</div>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<article>
+<h1>Harbour reopens after storm</h1>
+<p class="byline">By Mara Quinn</p>
+<p>The harbour reopened on Sunday after a storm kept fishing boats in port for four days,
+the port authority said. Crews cleared fallen trees from the access road overnight.</p>
+<p>Around 120 boats use the harbour each week, and owners said the closure had cost them
+a week of catches at the busiest time of the winter season.</p>
+<p>The authority said it would review its warning system before the next storm season.</p>
+</article>
+<footer>Copyright © 2024 Coast Courier. All rights reserved.</footer>
+</body></html>"""
+
+
+# -- an answer from literal sentences ------------------------------------------------------
+
+VOLCANO = Article.create(
+    title="Volcano erupts near fishing town",
+    text="A volcano erupted on Monday. About 4,000 residents left their homes.",
+    outlet="Island News",
+)
+
+
+class LiteralSource:
+    """A SentenceSource over the one literal VOLCANO article (the protocol's in-memory form)."""
+
+    def sentences(self, article_id):
+        return [Sentence(VOLCANO.id, 0, 0, 28, VOLCANO.text[0:28]),
+                Sentence(VOLCANO.id, 1, 29, 70, VOLCANO.text[29:70])]  # fmt: skip
+
+    def sentence_vectors(self, article_id):
+        return np.eye(2, dtype=np.float32)
+
+    def term_weights(self, words):
+        return dict.fromkeys(words, 5.0)  # rare words, as names in the question are
+
+
+def scored(
+    index: int, score: float, kind: float = 1.0, entities: tuple[Entity, ...] = ()
+) -> ScoredSentence:
+    """Sentence `index` of VOLCANO with the given score."""
+    sentence = LiteralSource().sentences(VOLCANO.id)[index]
+    features = {"similarity": score, "terms": 0.5, "context": 0.5, "kind": kind, "rank": 1.0}
+    return ScoredSentence(sentence, VOLCANO, 0, score, features, (), entities)
+
+
+def assert_both_troop_figures_with_their_outlets(answer: Answer) -> None:
+    """One conflict: about 1,500 (Han River Daily) and 10,000 (Northgate Chronicle)."""
+    assert len(answer.conflicts) == 1
+    values = dict(answer.conflicts[0].values)
+    assert {"about 1,500", "10,000"} <= set(values)
+    cited = {c.n: c.outlet for c in answer.citations}
+    assert {cited[values["about 1,500"]], cited[values["10,000"]]} == {
+        "Han River Daily",
+        "Northgate Chronicle",
+    }
+    assert "Sources differ" in answer.text
+
+
+# -- the command ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a `newsqa` command left: its exit code and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def newsqa(*args: str, env: dict[str, str] | None = None) -> Ran:
+    """`newsqa ARGS` as `assistant.cli.main` runs it, in this process (the session's model
+    stays loaded), with `env` added to the environment for the call. Where the process
+    itself is the point (a kill, a fresh process's view of an index, a server), tests start
+    `python -m assistant.cli` instead."""
+    from assistant.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    saved = {key: os.environ.get(key) for key in env or {}}
+    os.environ.update(env or {})
+    try:
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return Ran(code, stdout.getvalue(), stderr.getvalue())
+
+
+# -- servers on loopback ports -------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve_command(*args: str) -> list[str]:
+    """`newsqa serve ARGS` as its own process."""
+    return [sys.executable, "-m", "assistant.cli", "serve", *args]
+
+
+# one reader process: each loads its own model; only answering side by side needs two, and
+# tests/chat/test_writes.py checks that in process
+ONE_READER = {"NEWSQA_READERS": "1"}
+
+
+@contextmanager
+def running_server(
+    command: list[str],
+    ready_url: str,
+    log_path: Path,
+    *,
+    env: dict[str, str],
+    timeout: float,
+    cwd: Path | None = None,
+) -> Iterator[None]:
+    """Run `command` until the block ends; wait until `ready_url` answers, or fail the test
+    with the end of the server's log. Stopped with SIGTERM, then SIGKILL after 30 s."""
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    with urllib.request.urlopen(ready_url, timeout=2):
+                        break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.flush()
+                        tail = log_path.read_text(errors="replace")[-3000:]
+                        pytest.fail(f"{command[0]} did not start:\n{tail}")
+                    time.sleep(0.3)
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def llm_server(folder: Path, reply: str | None = None, max_tokens: int = 60) -> Iterator[str]:
+    """assistant.answer.llm_server on a free loopback port (the local model, or a scripted
+    `reply`); yields its /v1 base URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/v1"
+    command = [sys.executable, "-m", "assistant.answer.llm_server", "--port", str(port),
+               "--max-tokens", str(max_tokens)]  # fmt: skip
+    if reply is not None:
+        command += ["--reply", reply]
+    folder.mkdir(parents=True, exist_ok=True)
+    with running_server(
+        command, f"{url}/models", folder / "llm-server.log", env=dict(os.environ), timeout=180
+    ):
+        yield url
+
+
+# -- the browser ---------------------------------------------------------------------------
+
+
+def ask_in_browser(page, question: str) -> None:
+    """Type `question` into the chat of the page and press Ask."""
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask").click()
