@@ -16,7 +16,7 @@ from assistant.index.syndication import (
     candidate_probability,
     signature,
 )
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 WIRE = (
     "The city council voted on Tuesday to build a second bridge over the Marrow River, "

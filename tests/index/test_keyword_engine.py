@@ -12,7 +12,7 @@ from assistant.index.bm25 import STATE_FILE, ChunkBM25, DateBounds, KeywordEntry
 from assistant.index.build import NewsIndex
 from assistant.retrieve.search import HybridSearch
 from assistant.text import TOKENIZER
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 DAY = 86_400
 ENTRIES = [
