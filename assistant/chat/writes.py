@@ -14,6 +14,7 @@ Where the jobs run is a setting (`write_worker`):
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 import multiprocessing
 import os
@@ -109,17 +110,15 @@ def ingest_summary(report: IngestReport, extra: Sequence[str] = ()) -> str:
         name = failure.source
         if not looks_like_url(name):
             name = Path(name).name  # an uploaded file: its temporary folder means nothing
-        lines.append(f"- {_escape(name)}: {_escape(failure.reason)}")
+        lines.append(f"- {html.escape(name)}: {html.escape(failure.reason)}")
     return "\n".join(lines)
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _feed_notes(polls: Sequence[FeedPoll]) -> list[str]:
-    notes = [f"- Feed {_escape(p.summary())}" for p in polls if not p.error]
-    notes += [f"- {_escape(n.source)}: {_escape(n.reason)}" for p in polls for n in p.partial]
+    notes = [f"- Feed {html.escape(p.summary())}" for p in polls if not p.error]
+    notes += [
+        f"- {html.escape(n.source)}: {html.escape(n.reason)}" for p in polls for n in p.partial
+    ]
     return notes
 
 
