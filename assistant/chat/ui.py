@@ -231,23 +231,21 @@ def read_as_of(value: str | None) -> datetime | None:
 
 CHAT_CONCURRENCY = 8  # questions of the chat answered at once
 LIBRARY_COLUMNS = ["id", "title", "outlet", "published", "chunks", "also carried by"]
+LIBRARY_ROWS = 500  # the table shows the newest this many; search finds the others
 
 
 def library_rows(service: ChatService, query: str = "") -> list[list[Any]]:
+    """The Library table: the newest LIBRARY_ROWS articles matching `query` (title or outlet,
+    theirs or a copy's)."""
     catalog = service.index.catalog
-    counts = catalog.chunk_counts()
-    copies = catalog.copies()
-    needle = query.lower().strip()
+    page = catalog.library(query.strip(), LIBRARY_ROWS)
+    copies = catalog.copies_of([article.id for article, _ in page])
     rows = []
-    for article in catalog.articles():
-        carriers = ", ".join(c.outlet or c.title for c in copies.get(article.id, ()))
-        if needle and needle not in f"{article.title} {article.outlet or ''} {carriers}".lower():
-            continue
+    for article, chunks in page:
+        carriers = ", ".join(c.outlet or c.title for c in copies[article.id])
         when = article.published.date().isoformat() if article.published else ""
         title = f"{article.title} (partial: feed text only)" if article.partial else article.title
-        rows.append(
-            [article.id, title, article.outlet or "", when, counts.get(article.id, 0), carriers]
-        )
+        rows.append([article.id, title, article.outlet or "", when, chunks, carriers])
     return rows
 
 
@@ -486,7 +484,9 @@ def build_ui(service: ChatService) -> Any:
                     lines=1, elem_id="feed-box", placeholder="https://.../feed.xml", scale=4,
                 )  # fmt: skip
                 add_feed_button = gr.Button("Add feed", elem_id="add-feed", scale=1)
-            search = gr.Textbox(label="Search titles and outlets")
+            search = gr.Textbox(
+                label=f"Search titles and outlets (the table shows the newest {LIBRARY_ROWS})"
+            )
             table = gr.Dataframe(
                 lambda: library_rows(service), headers=LIBRARY_COLUMNS, interactive=False,
                 elem_id="library",

@@ -7,7 +7,9 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Collection, Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,7 +78,15 @@ CREATE TABLE IF NOT EXISTS copy_bands (
     article_id TEXT NOT NULL,
     PRIMARY KEY (key, article_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS changes (
+    generation INTEGER NOT NULL,
+    article_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS changes_generation ON changes(generation);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_ts);
 """
+# Generations the change log keeps: a reader further behind than this re-reads everything.
+CHANGES_KEPT = 5000
 # Columns added after the first release; old catalogs gain them when opened.
 _ADDED_COLUMNS = {
     "articles": (
@@ -119,6 +129,12 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _parts(ids: list[str], size: int = 500) -> Iterator[list[str]]:
+    """`ids` in pieces small enough for one SQL `IN (...)`."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def schema_columns(schema: str = _SCHEMA) -> dict[str, set[str]]:
     """The columns each table of `schema` declares."""
     tables: dict[str, set[str]] = {}
@@ -144,10 +160,17 @@ class Catalog:
         self._local = threading.local()
         self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._connections_lock = threading.Lock()
+        # rows handed to searching, by table: what a question read from disk
+        self.rows_read: Counter[str] = Counter()
         try:
             db = self._db
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+            # the change log is complete from the generation it was first opened at
+            db.execute(
+                "INSERT OR IGNORE INTO meta SELECT 'changes_from', COALESCE("
+                "(SELECT value FROM meta WHERE key='generation'), '0')"
+            )
             for table, columns in _ADDED_COLUMNS.items():
                 present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
                 for name, declaration in columns:
@@ -206,6 +229,112 @@ class Catalog:
         row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0]) if row else 0
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read of this thread inside the block sees one committed state (a read
+        transaction: writers go on, and their commits show after the block)."""
+        db = self._db
+        if db.in_transaction:
+            yield
+            return
+        db.execute("BEGIN")
+        try:
+            db.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # the snapshot starts here
+            yield
+        finally:
+            db.execute("COMMIT")
+
+    def _select(self, table: str, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        rows = self._db.execute(sql, params).fetchall()
+        self.rows_read[table] += len(rows)
+        return rows
+
+    def changed_since(self, generation: int) -> set[str] | None:
+        """Ids of the articles written or deleted after `generation` (an original counts as
+        changed when its copies change); None when the log does not reach back that far."""
+        row = self._db.execute("SELECT value FROM meta WHERE key='changes_from'").fetchone()
+        if row is None or generation < int(row[0]) or generation > self.generation:
+            return None
+        rows = self._select(
+            "changes", "SELECT DISTINCT article_id FROM changes WHERE generation > ?", (generation,)
+        )
+        return {r[0] for r in rows}
+
+    def chunks_by_id(self, chunk_ids: Collection[str]) -> dict[str, Chunk]:
+        """The stored chunks among `chunk_ids`, by id."""
+        found: dict[str, Chunk] = {}
+        for part in _parts(list(chunk_ids)):
+            rows = self._select(
+                "chunks",
+                "SELECT article_id, n, sentence_start, sentence_end, start, end, text FROM chunks "
+                f"WHERE id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            found.update((c.id, c) for c in (Chunk(*row) for row in rows))
+        return found
+
+    def articles_by_id(self, article_ids: Collection[str]) -> dict[str, Article]:
+        """The stored articles among `article_ids`, by id."""
+        found: dict[str, Article] = {}
+        for part in _parts(list(article_ids)):
+            rows = self._select(
+                "articles",
+                "SELECT id, title, text, outlet, url, published, authors, source, ingested_at, "
+                f"updated, partial FROM articles WHERE id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            found.update((row[0], self._article(row)) for row in rows)
+        return found
+
+    def copies_of(self, article_ids: Collection[str]) -> dict[str, tuple[Article, ...]]:
+        """Stored copies of each of `article_ids` (text left empty), oldest first; an
+        article without copies maps to ()."""
+        found: dict[str, list[Article]] = {a: [] for a in article_ids}
+        for part in _parts(list(article_ids)):
+            rows = self._select(
+                "copies",
+                "SELECT id, title, '', outlet, url, published, authors, source, ingested_at, "
+                f"updated, 0, article_id FROM copies WHERE article_id IN "
+                f"({','.join('?' * len(part))}) ORDER BY ingested_at, id",
+                part,
+            )
+            for row in rows:
+                found[row[11]].append(self._article(row[:11]))
+        return {a: tuple(c) for a, c in found.items()}
+
+    def copied_outlets(self, outlets: Collection[str]) -> set[str]:
+        """Outlets of the originals that any of `outlets` carried copies of."""
+        if not outlets:
+            return set()
+        rows = self._select(
+            "copies",
+            "SELECT DISTINCT a.outlet FROM copies c JOIN articles a ON a.id = c.article_id "
+            f"WHERE c.outlet IN ({','.join('?' * len(outlets))}) AND a.outlet IS NOT NULL",
+            list(outlets),
+        )
+        return {r[0] for r in rows}
+
+    def dates_of(self, article_ids: Collection[str]) -> dict[str, int | None]:
+        """The publication timestamp (None when undated) of each stored one of `article_ids`."""
+        found: dict[str, int | None] = {}
+        for part in _parts(list(article_ids)):
+            rows = self._select(
+                "articles",
+                f"SELECT id, published_ts FROM articles WHERE id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            found.update((r[0], r[1]) for r in rows)
+        return found
+
+    def undated_ids(self) -> set[str]:
+        """Ids of the articles without a publication date."""
+        rows = self._select("articles", "SELECT id FROM articles WHERE published_ts IS NULL")
+        return {r[0] for r in rows}
+
+    def newest_ts(self) -> int | None:
+        """The newest publication timestamp (an index lookup, not a scan)."""
+        return self._db.execute("SELECT MAX(published_ts) FROM articles").fetchone()[0]
+
     def fingerprint(self, article_id: str) -> str | None:
         """The stored article's fingerprint (text and metadata), None when absent."""
         row = self._db.execute(
@@ -220,10 +349,11 @@ class Catalog:
 
     def copies(self) -> dict[str, list[Article]]:
         """Stored copies by the id of the article they copy (text left empty), oldest first."""
-        rows = self._db.execute(
+        rows = self._select(
+            "copies",
             "SELECT id, title, '', outlet, url, published, authors, source, ingested_at, "
-            "updated, 0, article_id FROM copies ORDER BY ingested_at, id"
-        ).fetchall()
+            "updated, 0, article_id FROM copies ORDER BY ingested_at, id",
+        )
         found: dict[str, list[Article]] = {}
         for row in rows:
             found.setdefault(row[11], []).append(self._article(row[:11]))
@@ -310,10 +440,11 @@ class Catalog:
 
     def all_chunks(self) -> list[Chunk]:
         """Every chunk, in article and chunk order (one query, whatever the index size)."""
-        rows = self._db.execute(
+        rows = self._select(
+            "chunks",
             "SELECT article_id, n, sentence_start, sentence_end, start, end, text FROM chunks "
-            "ORDER BY article_id, n"
-        ).fetchall()
+            "ORDER BY article_id, n",
+        )
         return [Chunk(*row) for row in rows]
 
     def chunk_counts(self) -> dict[str, int]:
@@ -326,47 +457,73 @@ class Catalog:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = self._db.execute(
+        rows = self._select(
+            "chunks",
             "SELECT article_id, n, sentence_start, sentence_end, start, end, text FROM chunks "
             f"WHERE article_id IN ({marks}) ORDER BY article_id, n",
             ids,
-        ).fetchall()
+        )
         return [Chunk(*row) for row in rows]
 
     def sentences_of(self, article_id: str) -> list[Sentence]:
-        text = self._db.execute("SELECT text FROM articles WHERE id=?", (article_id,)).fetchone()
+        text = self._select("articles", "SELECT text FROM articles WHERE id=?", (article_id,))
         if not text:
             return []
-        rows = self._db.execute(
-            "SELECT idx, start, end FROM sentences WHERE article_id=? ORDER BY idx", (article_id,)
-        ).fetchall()
-        return [Sentence(article_id, i, s, e, text[0][s:e]) for i, s, e in rows]
+        rows = self._select(
+            "sentences",
+            "SELECT idx, start, end FROM sentences WHERE article_id=? ORDER BY idx",
+            (article_id,),
+        )
+        return [Sentence(article_id, i, s, e, text[0][0][s:e]) for i, s, e in rows]
 
-    def sentence_vectors(self, article_id: str) -> np.ndarray | None:
-        """One float32 unit vector a sentence, in sentence order (None when not stored)."""
+    def sentence_rows(self, article: Article) -> tuple[list[Sentence], np.ndarray | None]:
+        """The sentences of a stored article and their vectors (None when not stored), in
+        one read of the sentence table."""
         import numpy as np
 
-        rows = self._db.execute(
-            "SELECT vector FROM sentences WHERE article_id=? ORDER BY idx", (article_id,)
-        ).fetchall()
-        if not rows or any(r[0] is None for r in rows):
-            return None
-        return np.stack([np.frombuffer(r[0], dtype=np.float16) for r in rows]).astype(np.float32)
+        rows = self._select(
+            "sentences",
+            "SELECT idx, start, end, vector FROM sentences WHERE article_id=? ORDER BY idx",
+            (article.id,),
+        )
+        sentences = [Sentence(article.id, i, s, e, article.text[s:e]) for i, s, e, _ in rows]
+        if not rows or any(r[3] is None for r in rows):
+            return sentences, None
+        vectors = np.stack([np.frombuffer(r[3], dtype=np.float16) for r in rows])
+        return sentences, vectors.astype(np.float32)
 
     def article(self, article_id: str) -> Article | None:
-        row = self._db.execute(
-            "SELECT id, title, text, outlet, url, published, authors, source, ingested_at, "
-            "updated, partial FROM articles WHERE id=?",
-            (article_id,),
-        ).fetchone()
-        return self._article(row) if row else None
+        return self.articles_by_id([article_id]).get(article_id)
 
     def articles(self) -> list[Article]:
-        rows = self._db.execute(
+        rows = self._select(
+            "articles",
             "SELECT id, title, text, outlet, url, published, authors, source, ingested_at, "
-            "updated, partial FROM articles ORDER BY published_ts DESC, title"
-        ).fetchall()
+            "updated, partial FROM articles ORDER BY published_ts DESC, title",
+        )
         return [self._article(row) for row in rows]
+
+    def library(self, needle: str = "", limit: int = 500) -> list[tuple[Article, int]]:
+        """Up to `limit` articles, newest first, each with its chunk count (texts left
+        empty): those whose title or outlet, or a copy's title or outlet, holds `needle`."""
+        pattern = (
+            "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
+        matches = (
+            "lower(a.title || ' ' || COALESCE(a.outlet, '')) LIKE :p ESCAPE '\\' OR EXISTS "
+            "(SELECT 1 FROM copies c WHERE c.article_id = a.id AND "
+            "lower(c.title || ' ' || COALESCE(c.outlet, '')) LIKE :p ESCAPE '\\')"
+        )
+        rows = self._select(
+            "articles",
+            "SELECT a.id, a.title, '', a.outlet, a.url, a.published, a.authors, a.source, "
+            "a.ingested_at, a.updated, a.partial, "
+            "(SELECT COUNT(*) FROM chunks c WHERE c.article_id = a.id) FROM articles a "
+            f"{'WHERE ' + matches if needle else ''} "
+            "ORDER BY a.published_ts DESC, a.title LIMIT :limit",
+            {"p": pattern, "limit": limit},
+        )
+        return [(self._article(row[:11]), int(row[11])) for row in rows]
 
     @staticmethod
     def _article(row: tuple) -> Article:
@@ -405,6 +562,9 @@ class Catalog:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
+            changed = {item.article.id for item in batch}
+            changed |= {c.article.id for c in copies} | {c.original_id for c in copies}
+            changed |= self._originals_of([*changed])
             for item in batch:
                 a = item.article
                 before = db.execute(
@@ -489,7 +649,7 @@ class Catalog:
                         _iso(c.ingested_at),
                     ),
                 )
-            self._bump_generation()
+            self._bump_generation(changed)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -552,6 +712,7 @@ class Catalog:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
+            changed = set(article_ids) | self._originals_of(article_ids)
             for article_id in article_ids:
                 stored = db.execute(
                     "SELECT minhash FROM articles WHERE id=?", (article_id,)
@@ -562,14 +723,36 @@ class Catalog:
                 db.execute("DELETE FROM sentences WHERE article_id=?", (article_id,))
                 db.execute("DELETE FROM articles WHERE id=?", (article_id,))
                 db.execute("DELETE FROM copies WHERE id=? OR article_id=?", (article_id,) * 2)
-            self._bump_generation()
+            self._bump_generation(changed)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
 
-    def _bump_generation(self) -> None:
-        self._db.execute(
+    def _originals_of(self, copy_ids: Sequence[str]) -> set[str]:
+        """The articles that any of `copy_ids` is a stored copy of."""
+        found: set[str] = set()
+        for part in _parts(list(copy_ids)):
+            rows = self._db.execute(
+                f"SELECT article_id FROM copies WHERE id IN ({','.join('?' * len(part))})", part
+            )
+            found.update(r[0] for r in rows)
+        return found
+
+    def _bump_generation(self, changed: Collection[str]) -> None:
+        """Move to the next generation, logging the ids of the articles it changed (and
+        forgetting the log of generations older than CHANGES_KEPT)."""
+        db = self._db
+        db.execute(
             "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
             "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
+        generation = int(db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
+        db.executemany("INSERT INTO changes VALUES (?, ?)", [(generation, a) for a in changed])
+        oldest = generation - CHANGES_KEPT
+        if oldest > 0 and generation % 100 == 0:
+            db.execute("DELETE FROM changes WHERE generation <= ?", (oldest,))
+            db.execute(
+                "UPDATE meta SET value = MAX(CAST(value AS INTEGER), ?) WHERE key='changes_from'",
+                (oldest,),
+            )

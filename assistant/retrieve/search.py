@@ -4,7 +4,7 @@ sentence-level similarity and rare-word overlap, syndicated copies collapsed."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +16,7 @@ from assistant.index.embeddings import Embedder
 from assistant.retrieve.dedupe import group_copies
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.fusion import reciprocal_rank_fusion
+from assistant.retrieve.rows import CatalogRows
 from assistant.settings import Settings, load_settings
 from assistant.text import coverage, idf, terms
 from assistant.types import Article, Chunk, Sentence
@@ -52,37 +53,43 @@ class Passage:
 
 @dataclass
 class SearchView:
-    """What searching reads from one catalog generation, built when the catalog moves on.
-    A question pins one view from start to end; a newer view replaces it for later
-    questions, so a write never changes what a question in flight reads."""
+    """What searching reads at one catalog generation. A question pins one view (and a
+    snapshot of the catalog) from start to end; a newer view replaces it for later
+    questions, so a write never changes what a question in flight reads.
+
+    A view holds the keyword index's reader and a few facts about dates; articles, chunks
+    and sentences are read by id when a question needs them, through the bounded caches
+    of `rows`, shared by every view."""
 
     generation: int
-    articles: dict[str, Article]
-    copies: dict[str, list[Article]]
-    chunks: dict[str, Chunk]
+    rows: CatalogRows
     bm25: ChunkBM25
     documents: int  # chunks in the keyword index
-    undated: list[str]  # ids of articles without a date
+    undated: frozenset[str]  # ids of articles without a date
     newest_ts: int | None
-    sentences: dict[str, list[Sentence]] = field(default_factory=dict)
-    sentence_vectors: dict[str, np.ndarray | None] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)  # rarity, looked up when asked
 
     @classmethod
-    def load(cls, index: NewsIndex) -> SearchView:
-        generation = index.catalog.generation
-        articles = {a.id: a for a in index.catalog.articles()}
+    def load(cls, index: NewsIndex, rows: CatalogRows, previous: SearchView | None) -> SearchView:
+        """The view of the catalog's current generation (call inside `catalog.snapshot()`):
+        from `previous`, only the articles changed since are read again."""
+        catalog = index.catalog
+        generation = catalog.generation
+        changed = catalog.changed_since(previous.generation) if previous else None
+        if previous is None or changed is None:
+            undated = catalog.undated_ids()
+        else:
+            dates = catalog.dates_of(changed)
+            undated = (previous.undated - changed) | {a for a, ts in dates.items() if ts is None}
+        rows.advance(generation, changed if previous is not None else None)
         bm25 = index.bm25.snapshot()
-        stamps = [a.published_ts for a in articles.values() if a.published_ts is not None]
         return cls(
             generation=generation,
-            articles=articles,
-            copies=index.catalog.copies(),
-            chunks={c.id: c for c in index.catalog.all_chunks()},
+            rows=rows,
             bm25=bm25,
             documents=bm25.count,
-            undated=[a.id for a in articles.values() if a.published is None],
-            newest_ts=max(stamps) if stamps else None,
+            undated=frozenset(undated),
+            newest_ts=catalog.newest_ts(),
         )
 
     def weight(self, term: str) -> float:
@@ -91,6 +98,32 @@ class SearchView:
             held = self.bm25.frequency(term) if self.documents else 0
             self.weights[term] = idf(held, max(self.documents, 1))
         return self.weights[term]
+
+    def chunks(self, ids: Collection[str]) -> dict[str, Chunk]:
+        return self.rows.chunks(ids, self.generation)
+
+    def articles(self, ids: Collection[str]) -> dict[str, Article]:
+        return self.rows.articles(ids, self.generation)
+
+    def copies(self, ids: Collection[str]) -> dict[str, tuple[Article, ...]]:
+        return self.rows.copies(ids, self.generation)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The rows of a question's candidate chunks: the chunks, their articles and copies."""
+
+    chunks: dict[str, Chunk]
+    articles: dict[str, Article]
+    copies: dict[str, tuple[Article, ...]]
+
+    @classmethod
+    def read(cls, view: SearchView, chunk_ids: Collection[str]) -> Candidates:
+        chunks = view.chunks(chunk_ids)
+        article_ids = {c.article_id for c in chunks.values()}
+        articles = view.articles(article_ids)
+        chunks = {cid: c for cid, c in chunks.items() if c.article_id in articles}
+        return cls(chunks, articles, view.copies(articles))
 
 
 class HybridSearch:
@@ -113,6 +146,7 @@ class HybridSearch:
         self.rerank = rerank
         self.collapse_copies = collapse_copies
         self._view: SearchView | None = None
+        self._rows = CatalogRows(index.catalog)
         self._loading = threading.Lock()
         self._pinned = threading.local()
 
@@ -140,29 +174,39 @@ class HybridSearch:
         pinned = getattr(self._pinned, "view", None)
         if pinned is not None:
             return pinned
+        with self.index.catalog.snapshot():
+            return self._current_view()
+
+    def _current_view(self) -> SearchView:
+        """The view of the generation this thread's catalog snapshot reads; loaded once by
+        one thread, while another thread asking for it waits (the loading reads only what
+        changed since the previous view, so the wait is short)."""
+        generation = self.index.catalog.generation
         current = self._view
-        if current is not None and current.generation == self.index.catalog.generation:
+        if current is not None and current.generation == generation:
             return current
-        if not self._loading.acquire(blocking=current is None):
-            return current  # type: ignore[return-value]  # another thread is loading
-        try:
-            if self._view is None or self._view.generation != self.index.catalog.generation:
-                self._view = SearchView.load(self.index)
-            return self._view
-        finally:
-            self._loading.release()
+        with self._loading:
+            current = self._view
+            if current is not None and current.generation == generation:
+                return current
+            view = SearchView.load(self.index, self._rows, current)
+            if current is None or view.generation > current.generation:
+                self._view = view
+            return view
 
     @contextmanager
     def reading(self) -> Iterator[SearchView]:
-        """Pin one view for everything this thread reads inside the block."""
+        """Pin one view, and one snapshot of the catalog, for everything this thread reads
+        inside the block."""
         if getattr(self._pinned, "view", None) is not None:
             yield self._pinned.view
             return
-        self._pinned.view = self.view
-        try:
-            yield self._pinned.view
-        finally:
-            self._pinned.view = None
+        with self.index.catalog.snapshot():
+            self._pinned.view = self._current_view()
+            try:
+                yield self._pinned.view
+            finally:
+                self._pinned.view = None
 
     def weight(self, term: str) -> float:
         """The rarity of a content word (as `terms` gives it): BM25's idf of that token in
@@ -174,19 +218,16 @@ class HybridSearch:
         return {w: view.weight(w) for w in words}
 
     def article(self, article_id: str) -> Article | None:
-        return self.view.articles.get(article_id)
+        with self.reading() as view:
+            return view.articles([article_id]).get(article_id)
 
     def sentences(self, article_id: str) -> list[Sentence]:
-        view = self.view
-        if article_id not in view.sentences:
-            view.sentences[article_id] = self.index.catalog.sentences_of(article_id)
-        return view.sentences[article_id]
+        with self.reading() as view:
+            return view.rows.sentences(article_id, view.generation)
 
     def sentence_vectors(self, article_id: str) -> np.ndarray | None:
-        view = self.view
-        if article_id not in view.sentence_vectors:
-            view.sentence_vectors[article_id] = self.index.catalog.sentence_vectors(article_id)
-        return view.sentence_vectors[article_id]
+        with self.reading() as view:
+            return view.rows.sentence_vectors(article_id, view.generation)
 
     # -- search ------------------------------------------------------------------------
     def search(
@@ -213,29 +254,29 @@ class HybridSearch:
     ) -> list[Passage]:
         if query_vector is None and mode != "bm25":
             query_vector = self.embedder.embed([question])[0]
-        rankings: list[list[str]] = []
+        found: list[list[str]] = []
         if mode in ("hybrid", "dense"):
             assert query_vector is not None
             hits = self.index.vectors.query(
                 query_vector, self.candidates, where=self._chroma_where(view, filters)
             )
-            rankings.append(
-                [h.id for h in hits if h.id in view.chunks and self._accepts(view, h.id, filters)]
-            )
+            found.append([h.id for h in hits])
         if mode in ("hybrid", "bm25"):
             hits_bm25 = view.bm25.query(question, self.candidates * 3, self._keyword_dates(filters))
-            ranked = [
-                cid
-                for cid, _ in hits_bm25
-                if cid in view.chunks and self._accepts(view, cid, filters)
+            found.append([cid for cid, _ in hits_bm25])
+        rows = Candidates.read(view, {cid for ids in found for cid in ids})
+        rankings = [
+            [cid for cid in ids if cid in rows.chunks and self._accepts(rows, cid, filters)][
+                : self.candidates
             ]
-            rankings.append(ranked[: self.candidates])
+            for ids in found
+        ]
         weights = [1.0, W_BM25] if mode == "hybrid" else None
         fused = reciprocal_rank_fusion(rankings, weights=weights)
         if not fused:
             return []
         passages = [
-            self._passage(view, cid, score, filters) for cid, score in fused[: self.candidates]
+            self._passage(rows, cid, score, filters) for cid, score in fused[: self.candidates]
         ]
         if self.rerank and mode == "hybrid":
             passages = self._rerank(question, passages, query_vector)
@@ -254,7 +295,7 @@ class HybridSearch:
             return where
         clause: dict = {"published_ts": {"$lte": int(as_of.timestamp())}}
         if view.undated:
-            clause = {"$or": [clause, {"article_id": {"$in": view.undated}}]}
+            clause = {"$or": [clause, {"article_id": {"$in": sorted(view.undated)}}]}
         return clause if where is None else {"$and": [where, clause]}
 
     @staticmethod
@@ -274,32 +315,30 @@ class HybridSearch:
         if not filters.outlets:
             return filters
         wanted = set(filters.outlets)
-        extra = {
-            view.articles[original].outlet
-            for original, copies in view.copies.items()
-            if original in view.articles and any(c.outlet in wanted for c in copies)
-        }
-        return replace(filters, outlets=tuple(sorted(wanted | {o for o in extra if o})))
+        extra = self.index.catalog.copied_outlets(wanted)
+        return replace(filters, outlets=tuple(sorted(wanted | extra)))
 
-    def _accepts(self, view: SearchView, chunk_id: str, filters: Filters) -> bool:
-        article_id = view.chunks[chunk_id].article_id
-        article = view.articles[article_id]
+    @staticmethod
+    def _accepts(rows: Candidates, chunk_id: str, filters: Filters) -> bool:
+        article_id = rows.chunks[chunk_id].article_id
+        article = rows.articles[article_id]
         stamp = article.published_ts
         return any(
             filters.accepts({"outlet": carrier.outlet, "published_ts": stamp})
-            for carrier in (article, *view.copies.get(article_id, ()))
+            for carrier in (article, *rows.copies.get(article_id, ()))
         )
 
-    def _passage(self, view: SearchView, chunk_id: str, score: float, filters: Filters) -> Passage:
-        chunk = view.chunks[chunk_id]
+    @staticmethod
+    def _passage(rows: Candidates, chunk_id: str, score: float, filters: Filters) -> Passage:
+        chunk = rows.chunks[chunk_id]
         as_of = filters.as_of
         # a copy run after the as-of time is not cited as "also carried by"
         copies = tuple(
             c
-            for c in view.copies.get(chunk.article_id, ())
+            for c in rows.copies.get(chunk.article_id, ())
             if as_of is None or c.published is None or c.published <= as_of
         )
-        return Passage(chunk, view.articles[chunk.article_id], score, {"fused": score}, copies)
+        return Passage(chunk, rows.articles[chunk.article_id], score, {"fused": score}, copies)
 
     def _rerank(
         self,

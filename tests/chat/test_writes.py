@@ -31,6 +31,9 @@ def service(tmp_path: Path, embedder, small_corpus: Path):
     index.close()
 
 
+FERRY_QUESTION = "How much is a return ticket on the Kelso ferry?"
+
+
 def ferry_story(folder: Path) -> Path:
     return write_article(
         folder, "ferry.md", "Kelso ferry returns",
@@ -88,8 +91,13 @@ def test_a_question_reads_one_catalog_state_from_start_to_end(service, tmp_path)
     with search.reading() as before:
         service.writes.wait(service.add_files([ferry_story(tmp_path / "new")]).id, timeout=120)
         assert search.view is before  # the write committed, this question still reads before it
-        assert not any(a.outlet == "Harbour Post" for a in before.articles.values())
-    assert any(a.outlet == "Harbour Post" for a in search.view.articles.values())
+        seen = {a.id for a in service.index.catalog.articles()}  # this thread's snapshot
+        found_before = {p.article.id for p in search.search(FERRY_QUESTION, k=10)}
+    added = [a for a in service.index.catalog.articles() if a.id not in seen]
+    assert [a.outlet for a in added] == ["Harbour Post"]
+    assert added[0].id not in found_before
+    assert added[0].id in {p.article.id for p in search.search(FERRY_QUESTION, k=10)}
+    assert search.article(added[0].id) == added[0]
 
 
 def test_questions_asked_side_by_side_get_the_answers_asked_one_by_one(sample_assistant):
