@@ -2,13 +2,16 @@
 chunks.
 
     .venv/bin/python bench/scale.py --sizes 10000,100000,1000000 [--keep DIR]
+    .venv/bin/python bench/scale.py --sizes 10000,100000,1000000 --measure DIR
 
-One index grows through the sizes (so 1M is built once), from recycled real sentences of the
-RealTimeQA 2023 corpus (../shared/corpora/realtimeqa-2023q1) with synthetic unit vectors: the
-embedding model is not the subject here, and embedding 1M chunks would take 14 hours on 2
-cores. The vectors come from a hash of each text, so every run builds the same index. At each
-size it measures, through newsqa's own code paths:
-- the time to add 100 new articles (`NewsIndex.ingest_articles`, keyword index included);
+One index grows through the sizes (so 1M is built once; a copy is kept at each size, and
+`--measure` measures kept copies again without building, on a quiet machine), from recycled
+real sentences of the RealTimeQA 2023 corpus (../shared/corpora/realtimeqa-2023q1) with
+synthetic unit vectors: the embedding model is not the subject here, and embedding 1M
+chunks would take 14 hours on 2 cores. The vectors come from a hash of each text, so every
+run builds the same index. At each size it measures, through newsqa's own code paths:
+- the time to add 100 new articles to a copy of the index of that size
+  (`NewsIndex.ingest_articles`, keyword index included);
 - question latency p50/p95 of `Assistant.ask` (retrieve + answer) over 50 corpus questions;
 - the peak resident memory of a fresh process that opens the index and answers 20
   questions (what one of `newsqa serve`'s reader processes holds);
@@ -175,48 +178,75 @@ def disk_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
 
 
-def measure(args: argparse.Namespace, work: Path) -> list[dict[str, float]]:
+def build(sizes: Sequence[int], work: Path) -> list[Path]:
+    """Grow one index through `sizes` (in chunks), keeping a copy of it at each size
+    (`work/size-<chunks>`), and return those copies."""
     from assistant.index.build import NewsIndex
 
-    root = CORPORA
-    if not (root / ARTICLES).is_file():
-        raise SystemExit(f"scale: {root / ARTICLES} is missing (../shared/corpora)")
-    pool, questions = sentence_pool(root), corpus_questions(root)
-    print(f"scale: {len(pool)} sentences to recycle, {len(questions)} questions", file=sys.stderr)
-    folder = work / "scale"
-    settings = load_settings(indexes_dir=work)
-    settings.ingest.commit_every = 4096  # the build: big commits; the measured add uses it too
-    rows = []
-    built = 0  # articles in the index
-    with NewsIndex.open(settings, str(folder), embedder=SyntheticEmbedder(), create=True) as index:
-        for size in args.sizes:
+    pool = sentence_pool(CORPORA)
+    print(f"scale: {len(pool)} sentences to recycle", file=sys.stderr)
+    folder = work / "growing"
+    settings = build_settings(work)
+    built, snapshots = 0, []
+    for size in sizes:
+        with NewsIndex.open(
+            settings, str(folder), embedder=SyntheticEmbedder(), create=True
+        ) as index:
             chunks = index.catalog.counts()[1]
             per_article = chunks / built if built else 2.0
             wanted = max(0, int((size - chunks) / per_article))
             started = time.perf_counter()
             grow(index, pool, built, wanted)
             built += wanted
-            print(
-                f"scale: built {index.catalog.counts()[1]} chunks "
-                f"in {time.perf_counter() - started:.0f} s",
-                file=sys.stderr,
-            )
+            chunks = index.catalog.counts()[1]
+        print(
+            f"scale: built {chunks} chunks ({built} articles) "
+            f"in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
+        snapshot = work / f"size-{size}"
+        shutil.rmtree(snapshot, ignore_errors=True)
+        shutil.copytree(folder, snapshot)
+        (snapshot / "scale.json").write_text(json.dumps({"articles": built}))
+        snapshots.append(snapshot)
+    shutil.rmtree(folder, ignore_errors=True)
+    return snapshots
+
+
+def build_settings(work: Path) -> Any:
+    settings = load_settings(indexes_dir=work)
+    settings.ingest.commit_every = 4096  # the build: big commits; the measured add uses it too
+    return settings
+
+
+def measure(snapshot: Path, work: Path) -> dict[str, float]:
+    """At one size: add 100 articles to a copy of the snapshot, then ask questions of it."""
+    from assistant.index.build import NewsIndex
+
+    pool, questions = sentence_pool(CORPORA), corpus_questions(CORPORA)
+    built = json.loads((snapshot / "scale.json").read_text())["articles"]
+    folder = work / f"measured-{snapshot.name}-{time.time_ns()}"  # Chroma caches by path
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(snapshot, folder)
+    settings = build_settings(work)
+    try:
+        with NewsIndex.open(settings, str(folder), embedder=SyntheticEmbedder()) as index:
             add_s = grow(index, pool, built, ADDED)
-            built += ADDED
-            p50, p95 = question_latency(folder, settings, questions)
-            rows.append(
-                {
-                    "chunks": index.catalog.counts()[1],
-                    "articles": built,
-                    "add_100_s": add_s,
-                    "p50_ms": p50,
-                    "p95_ms": p95,
-                    "reader_mb": reader_memory_mb(folder, questions),
-                    "disk_mb": disk_mb(folder),
-                }
-            )
-            print(f"scale: {rows[-1]}", file=sys.stderr)
-    return rows
+            chunks = index.catalog.counts()[1]
+        p50, p95 = question_latency(folder, settings, questions)
+        row = {
+            "chunks": chunks,
+            "articles": built + ADDED,
+            "add_100_s": add_s,
+            "p50_ms": p50,
+            "p95_ms": p95,
+            "reader_mb": reader_memory_mb(folder, questions),
+            "disk_mb": disk_mb(folder),
+        }
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"scale: {row}", file=sys.stderr)
+    return row
 
 
 def print_table(rows: Sequence[dict[str, float]]) -> None:
@@ -240,19 +270,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[10_000, 100_000, 1_000_000],
         help="index sizes in chunks, e.g. 10000,100000",
     )
-    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="build in this folder and keep the index of each size there (size-<chunks>)",
+    )
+    parser.add_argument(
+        "--measure",
+        type=Path,
+        help="measure the indexes a run with --keep left in this folder (no build)",
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--reader", type=Path, help=argparse.SUPPRESS)  # the memory probe
     args = parser.parse_args(argv)
     if args.reader:
         reader_main(args.reader)
         return 0
-    work = args.keep or Path(tempfile.mkdtemp(prefix="newsqa-scale-"))
+    if not (CORPORA / ARTICLES).is_file():
+        raise SystemExit(f"scale: {CORPORA / ARTICLES} is missing (../shared/corpora)")
+    work = args.measure or args.keep or Path(tempfile.mkdtemp(prefix="newsqa-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        rows = measure(args, work)
+        if args.measure:
+            snapshots = [work / f"size-{size}" for size in args.sizes]
+            missing = [str(s) for s in snapshots if not (s / "scale.json").is_file()]
+            if missing:
+                raise SystemExit(f"scale: no index built at {', '.join(missing)} (run --keep)")
+        else:
+            snapshots = build(args.sizes, work)
+        rows = [measure(snapshot, work) for snapshot in snapshots]
     finally:
-        if not args.keep:
+        if not (args.keep or args.measure):
             shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(rows, indent=2) if args.json else "")
     if not args.json:
