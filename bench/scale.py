@@ -265,6 +265,41 @@ def print_table(rows: Sequence[dict[str, float]]) -> None:
         )
 
 
+def write_chart(rows: Sequence[dict[str, float]], path: Path) -> None:
+    """The curves against index size (log scale): add-100 time, question p95, reader memory,
+    each as a ratio to the smallest size, with the absolute values labelled."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [row["chunks"] for row in rows]
+    series = [
+        ("add_100_s", "add 100 articles", "{:.2f} s"),
+        ("p95_ms", "question p95", "{:.0f} ms"),
+        ("reader_mb", "reader peak RSS", "{:.0f} MB"),
+        ("disk_mb", "disk", "{:.0f} MB"),
+    ]
+    figure, axes = plt.subplots(figsize=(7, 4.2))
+    for key, label, unit in series:
+        ratios = [row[key] / rows[0][key] for row in rows]
+        first = unit.format(rows[0][key])
+        axes.plot(sizes, ratios, marker="o", label=f"{label} ({first} at the smallest)")
+        for x, y, row in list(zip(sizes, ratios, rows, strict=True))[1:]:
+            axes.annotate(unit.format(row[key]), (x, y), textcoords="offset points",
+                          xytext=(4, 4), fontsize=7)  # fmt: skip
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("chunks in the index")
+    axes.set_ylabel("x the smallest index")
+    axes.set_title("newsqa at scale (bench/scale.py, synthetic vectors)")
+    axes.legend(fontsize=8)
+    axes.grid(True, which="both", alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -286,6 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--build-only", action="store_true", help="with --keep: build, do not measure"
     )
+    parser.add_argument("--chart", type=Path, help="also draw the curves into this .svg/.png")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--reader", type=Path, help=argparse.SUPPRESS)  # the memory probe
     args = parser.parse_args(argv)
@@ -310,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if not (args.keep or args.measure):
             shutil.rmtree(work, ignore_errors=True)
+    if args.chart:
+        write_chart(rows, args.chart)
     print(json.dumps(rows, indent=2) if args.json else "")
     if not args.json:
         print_table(rows)
