@@ -513,6 +513,7 @@ def _temporary_index(args: argparse.Namespace, embedder: Any, articles: Any, tmp
     from pathlib import Path
 
     from assistant.index.build import NewsIndex
+    from assistant.ingest.loaded import loaded_articles
     from assistant.settings import load_settings
 
     index = NewsIndex.open(
@@ -521,10 +522,7 @@ def _temporary_index(args: argparse.Namespace, embedder: Any, articles: Any, tmp
     bar, on_progress = _progress_bar(not args.quiet)
     try:
         if articles is not None:
-            total = len(articles)
-            report = index.ingest_articles(
-                ((i + 1, total, a) for i, a in enumerate(articles)), on_progress
-            )
+            report = index.ingest_articles(loaded_articles(articles), on_progress)
         else:
             report = index.ingest(args.corpus, on_progress)
     finally:

@@ -38,10 +38,10 @@ from assistant.index.syndication import (
     signature,
 )
 from assistant.index.vector_store import ChunkVectorStore, collection_name
+from assistant.ingest.loaded import Loaded, load_sources
 from assistant.ingest.loaders import LoadOptions
-from assistant.ingest.sources import expand_sources, load_source
 from assistant.ingest.split import chunk_sentences, split_sentences
-from assistant.ingest.web import FetchPolicy, load_url
+from assistant.ingest.web import FetchPolicy
 from assistant.settings import Settings
 from assistant.text import TOKENIZER
 from assistant.types import Article, Chunk
@@ -570,34 +570,15 @@ class NewsIndex:
     def ingest(
         self, sources: Iterable[str | Path], on_progress: ProgressCallback | None = None
     ) -> IngestReport:
-        """Add files and folders; unchanged articles are skipped, changed ones replaced."""
-        return self.ingest_articles(self._articles_from(sources), on_progress)
-
-    def _articles_from(
-        self, sources: Iterable[str | Path]
-    ) -> Iterable[tuple[int, int, Article | SourceError]]:
-        expanded = list(expand_sources(sources))
-        policy = FetchPolicy.from_settings(self.settings)
+        """Add files, folders and URLs; unchanged articles are skipped, changed ones replaced."""
         options = LoadOptions.from_settings(self.settings)
-        for number, item in enumerate(expanded, start=1):
-            if isinstance(item, SourceError):
-                yield number, len(expanded), item
-                continue
-            if isinstance(item, str):
-                try:
-                    yield number, len(expanded), load_url(item, policy)
-                except SourceError as exc:
-                    yield number, len(expanded), exc
-                continue
-            for result in load_source(item, options):
-                yield number, len(expanded), result
+        policy = FetchPolicy.from_settings(self.settings)
+        return self.ingest_articles(load_sources(sources, options, policy), on_progress)
 
     def ingest_articles(
-        self,
-        results: Iterable[tuple[int, int, Article | SourceError]],
-        on_progress: ProgressCallback | None = None,
+        self, results: Iterable[Loaded], on_progress: ProgressCallback | None = None
     ) -> IngestReport:
-        """Ingest loaded articles given as (source number, source total, article or error)."""
+        """Ingest loaded articles (and count the sources that failed to load)."""
         report = IngestReport()
         started = time.perf_counter()
         batch: dict[str, tuple[IndexedArticle, bool]] = {}
@@ -635,11 +616,12 @@ class NewsIndex:
         try:
             self._fill_copy_bands()
             pending = SignatureTable([], [])  # articles of this ingest not committed yet
-            for number, source_total, result in results:
-                total = source_total
-                if number > done + 1:
-                    done = number - 1
+            for loaded in results:
+                total = loaded.source_total
+                if loaded.source_number > done + 1:
+                    done = loaded.source_number - 1
                     tell()
+                result = loaded.result
                 if isinstance(result, SourceError):
                     report.failed.append(result)
                     continue

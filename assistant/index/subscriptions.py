@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import IndexStateError, SourceError
 from assistant.ingest.feeds import entry_article, fetch_feed
+from assistant.ingest.loaded import Loaded
 from assistant.ingest.web import FetchPolicy
-from assistant.types import Article
 
 if TYPE_CHECKING:
     from assistant.index.build import IngestReport, NewsIndex, ProgressCallback
@@ -107,7 +107,7 @@ def poll_feeds(
     taken: dict[str, tuple[FeedRecord, str, str]] = {}  # article id -> (feed, key, digest)
     seen: dict[str, set[str]] = {}
 
-    def results() -> Iterator[tuple[int, int, Article | SourceError]]:
+    def results() -> Iterator[Loaded]:
         number = 0
         for poll in polls:
             record = state.follow(poll.url)
@@ -118,7 +118,7 @@ def poll_feeds(
                 poll.error = exc
                 record.last_result = f"failed: {exc.reason}"
                 number += 1
-                yield number, number, exc
+                yield Loaded(number, number, exc)
                 continue
             if feed is None:
                 poll.not_modified = True
@@ -138,11 +138,11 @@ def poll_feeds(
                 try:
                     article = entry_article(entry, feed, policy, poll.partial.append)
                 except SourceError as exc:
-                    yield number, number, exc
+                    yield Loaded(number, number, exc)
                     continue
                 poll.fetched += 1
                 taken[article.id] = (record, entry.key, entry.digest)
-                yield number, number, article
+                yield Loaded(number, number, article)
             record.last_result = f"{poll.entries} entries, {poll.fetched} new or changed"
 
     if write_lock is None:
