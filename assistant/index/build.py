@@ -30,7 +30,6 @@ from assistant.index.bm25 import ChunkBM25, KeywordEntry
 from assistant.index.catalog import Catalog, IndexedArticle, StoredCopy
 from assistant.index.embeddings import Embedder
 from assistant.index.manifest import Manifest
-from assistant.index.subscriptions import FeedState
 from assistant.index.syndication import (
     SignatureTable,
     band_keys,
@@ -728,7 +727,6 @@ class NewsIndex:
             "revised": self.catalog.revised_count(),
             "partial": self.catalog.partial_count(),
             "undated": self.catalog.undated_count(),
-            "feeds": len(FeedState.load(self.folder).feeds),
             "vectors_stored": self.vectors.count(),
             "outlets": self.catalog.outlets(),
             "published_from": first.date().isoformat() if first else None,

@@ -1,5 +1,8 @@
 """Feeds an index follows: remembered in feeds.json in the index folder, re-polled with
-conditional GETs, and only new or changed entries fetched and ingested."""
+conditional GETs, and only new or changed entries fetched and ingested.
+
+Following sits above the index: it ingests through `NewsIndex.ingest_articles` and keeps its
+own state beside the index's files; the index knows nothing of feeds."""
 
 from __future__ import annotations
 
@@ -160,3 +163,16 @@ def poll_feeds(
         record.entries = {k: v for k, v in record.entries.items() if k in keys}
     state.save()
     return polls, report
+
+
+def stats_with_feeds(index: NewsIndex) -> dict[str, Any]:
+    """The index's stats with the number of feeds it follows under "feeds", in the place
+    `newsqa stats --json` has always given it (after "undated")."""
+    of_index = index.stats()
+    followed = len(FeedState.load(index.folder).feeds)
+    stats: dict[str, Any] = {}
+    for key, value in of_index.items():
+        stats[key] = value
+        if key == "undated":
+            stats["feeds"] = followed
+    return stats
