@@ -14,7 +14,8 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -274,12 +275,8 @@ class NewsIndex:
 
     def repair_all(self) -> dict[str, int]:
         """Repair vectors and the keyword index from the catalog, under the write lock."""
-        self._begin_write()
-        try:
+        with self.writing():
             return self.repair()
-        finally:
-            self._end_write()
-            self._unlock()
 
     def vector_gap(self) -> tuple[int, int]:
         """(catalog chunks without a vector, vectors of no catalog chunk)."""
@@ -359,19 +356,27 @@ class NewsIndex:
             self._lock_handle.close()
             self._lock_handle = None
 
-    def _begin_write(self) -> None:
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The one way into a write, like sqlite3's `with connection:`: takes the write lock
+        (IndexBusyError while another process holds it), repairs what an interrupted earlier
+        write left, and marks the folder as being written; on leaving, even by an error,
+        brings the keyword index and the manifest up to the catalog, clears the mark and
+        releases the lock."""
         self._lock()
         if (self.folder / DIRTY_MARKER).exists():
             self.repair()
         (self.folder / DIRTY_MARKER).write_text(str(os.getpid()))
         self._keywords_writing = self._keywords_for_writing()
-
-    def _end_write(self) -> None:
-        if self._keywords_writing is not None:
-            self._keywords_writing.close_writer()
-            self._keywords_writing = None
-        self._refresh_derived()
-        (self.folder / DIRTY_MARKER).unlink(missing_ok=True)
+        try:
+            yield
+        finally:
+            if self._keywords_writing is not None:
+                self._keywords_writing.close_writer()
+                self._keywords_writing = None
+            self._refresh_derived()
+            (self.folder / DIRTY_MARKER).unlink(missing_ok=True)
+            self._unlock()
 
     def repair(self) -> dict[str, int]:
         """Make Chroma and BM25 match the catalog after an interrupted write."""
@@ -611,8 +616,7 @@ class NewsIndex:
             pending.clear()  # committed: found through the catalog's band keys from now on
             tell()
 
-        self._begin_write()
-        try:
+        with self.writing():
             self._fill_copy_bands()
             pending = SignatureTable([], [])  # articles of this ingest not committed yet
             for loaded in results:
@@ -660,9 +664,6 @@ class NewsIndex:
             flush()
             done = total
             tell()
-        finally:
-            self._end_write()
-            self._unlock()
         report.seconds = time.perf_counter() - started
         return report
 
@@ -696,17 +697,13 @@ class NewsIndex:
         present = [a for a in article_ids if known(a) or self.catalog.copy_fingerprint(a)]
         missing = [a for a in article_ids if a not in present]
         if present:
-            self._begin_write()
-            try:
+            with self.writing():
                 self.vectors.delete_articles(present)
                 self.catalog.delete(present)
                 keywords = self._keywords_writing  # brought up to the catalog at the start
                 assert keywords is not None
                 keywords.delete_articles(present)
                 self._commit_keywords(keywords)
-            finally:
-                self._end_write()
-                self._unlock()
         return present, missing
 
     def require_article(self, article_id: str) -> Article:
