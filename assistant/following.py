@@ -21,7 +21,8 @@ from assistant.ingest.loaded import Loaded
 from assistant.ingest.web import FetchPolicy
 
 if TYPE_CHECKING:
-    from assistant.index.build import IngestReport, NewsIndex, ProgressCallback
+    from assistant.index.build import NewsIndex
+    from assistant.index.reports import IngestReport, ProgressCallback
 
 STATE_FILE = "feeds.json"
 

@@ -31,7 +31,8 @@ from typing import Any, Literal
 
 from assistant.errors import IndexBusyError, NewsQAError, SourceError
 from assistant.following import FeedPoll, FeedState, poll_feeds
-from assistant.index.build import IngestReport, NewsIndex, Progress
+from assistant.index.build import NewsIndex
+from assistant.index.reports import IngestReport, Progress
 from assistant.ingest.loaded import Loaded
 from assistant.ingest.web import FetchPolicy, load_url, looks_like_url
 from assistant.settings import Settings

@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import SourceError
-from assistant.index.build import IngestReport, NewsIndex, ProgressCallback
+from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
 from assistant.index.manifest import SCHEMA_VERSION
+from assistant.index.prepare import chunking_recipe
+from assistant.index.reports import IngestReport, ProgressCallback
 from assistant.ingest.loaded import loaded_articles
 from assistant.settings import Settings
 from assistant.types import Article
@@ -65,7 +67,7 @@ def index_key(settings: Settings, embedder: Embedder, corpus_file: Path) -> str:
     """The key of `corpus_file` indexed with these settings and this model."""
     # the chunking dict the manifest records, so the key changes exactly when an index
     # built before would no longer open with the current settings
-    chunking = NewsIndex._chunking(settings)
+    chunking = chunking_recipe(settings)
     return cache_key(file_sha256(corpus_file), embedder.name, chunking, SCHEMA_VERSION)
 
 

@@ -14,9 +14,9 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,9 @@ from assistant.index.bm25 import ChunkBM25, KeywordEntry
 from assistant.index.catalog import Catalog, IndexedArticle, StoredCopy
 from assistant.index.embeddings import Embedder
 from assistant.index.manifest import Manifest
+from assistant.index.prepare import chunking_recipe, embed_and_store, prepare_article
+from assistant.index.repair import restore_vectors, vector_gap
+from assistant.index.reports import Examination, IngestReport, Progress, ProgressCallback
 from assistant.index.syndication import (
     SignatureTable,
     band_keys,
@@ -40,11 +43,10 @@ from assistant.index.syndication import (
 from assistant.index.vector_store import ChunkVectorStore, collection_name
 from assistant.ingest.loaded import Loaded, load_sources
 from assistant.ingest.loaders import LoadOptions
-from assistant.ingest.split import chunk_sentences, split_sentences
 from assistant.ingest.web import FetchPolicy
 from assistant.settings import Settings
 from assistant.text import TOKENIZER
-from assistant.types import Article, Chunk
+from assistant.types import Article
 
 if TYPE_CHECKING:
     import numpy as np
@@ -54,131 +56,6 @@ log = logging.getLogger(__name__)
 CATALOG_FILE = "catalog.sqlite"
 DIRTY_MARKER = ".write-in-progress"
 LOCK_FILE = ".lock"
-SPLITTER = "nupunkt"
-
-
-def embedding_text(title: str, chunk_text: str) -> str:
-    """What the model reads for a chunk: the headline gives short chunks their topic."""
-    return f"{title}\n{chunk_text}"
-
-
-def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, str | int]:
-    """Chroma metadata for a chunk; None values are left out (Chroma rejects them)."""
-    meta: dict[str, str | int | None] = {
-        "article_id": article.id,
-        "chunk": chunk.n,
-        "title": article.title,
-        "outlet": article.outlet,
-        "url": article.url,
-        "published_ts": article.published_ts,
-        "sentence_start": chunk.sentence_start,
-        "sentence_end": chunk.sentence_end,
-    }
-    return {k: v for k, v in meta.items() if v is not None}
-
-
-def sentence_vectors(
-    item: IndexedArticle,
-    pooled: Sequence[Sequence[tuple[np.ndarray, int]]],
-    dimensions: int,
-) -> np.ndarray:
-    """Unit vectors for the sentences of `item` from the pooled spans of its chunks (one
-    entry per chunk, in order), summing every chunk a sentence is in (overlap and cut
-    sentences included)."""
-    import numpy as np
-
-    sums = np.zeros((len(item.sentences), dimensions), dtype=np.float32)
-    for chunk, spans in zip(item.chunks, pooled, strict=True):
-        for offset, (total, _count) in enumerate(spans):
-            sums[chunk.sentence_start + offset] += total
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return sums / np.maximum(norms, 1e-12)
-
-
-@dataclass
-class IngestReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    copies: list[str] = field(default_factory=list)  # stored once, as aliases of an original
-    failed: list[SourceError] = field(default_factory=list)
-    chunks_written: int = 0
-    seconds: float = 0.0
-
-    def merged(self, other: IngestReport) -> IngestReport:
-        """This report and a later one, as one."""
-        return IngestReport(
-            self.added + other.added,
-            self.updated + other.updated,
-            self.unchanged + other.unchanged,
-            self.copies + other.copies,
-            self.failed + other.failed,
-            self.chunks_written + other.chunks_written,
-            self.seconds + other.seconds,
-        )
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "added": len(self.added),
-            "updated": len(self.updated),
-            "unchanged": len(self.unchanged),
-            "copies": len(self.copies),
-            "failed": [{"source": e.source, "error": e.reason} for e in self.failed],
-            "chunks_written": self.chunks_written,
-            "seconds": round(self.seconds, 3),
-        }
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where an ingest stands; sent to the caller's callback after each source and batch."""
-
-    sources_done: int
-    sources_total: int
-    articles: int
-    chunks: int
-    elapsed: float
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
-@dataclass(frozen=True)
-class Examination:
-    """What `newsqa doctor` found in an index."""
-
-    articles: int
-    chunks: int
-    vectors_missing: int
-    vectors_stray: int
-    keyword_chunks: int | None  # None: no readable keyword index
-    keyword_current: bool
-    interrupted: bool  # a write marker left by a process that did not finish
-
-    @property
-    def consistent(self) -> bool:
-        return (
-            not self.vectors_missing
-            and not self.vectors_stray
-            and self.keyword_current
-            and self.keyword_chunks == self.chunks
-            and not self.interrupted
-        )
-
-    def lines(self) -> list[str]:
-        keyword = (
-            "missing or unreadable"
-            if self.keyword_chunks is None
-            else f"{self.keyword_chunks} chunks" + ("" if self.keyword_current else " (stale)")
-        )
-        writes = "an interrupted write left its marker" if self.interrupted else "none pending"
-        return [
-            f"catalog    {self.articles} articles, {self.chunks} chunks",
-            f"vectors    {self.chunks - self.vectors_missing} of {self.chunks} chunks, "
-            f"{self.vectors_stray} stray",
-            f"keyword    {keyword}",
-            f"writes     {writes}",
-        ]
 
 
 class NewsIndex:
@@ -225,7 +102,7 @@ class NewsIndex:
             raise IndexNotFoundError(
                 f"no index at {folder}; create it with `newsqa ingest PATH --index {folder}`"
             )
-        chunking = cls._chunking(settings)
+        chunking = chunking_recipe(settings)
         existed = manifest is not None
         if manifest is None:
             if embedder is None:
@@ -280,8 +157,7 @@ class NewsIndex:
 
     def vector_gap(self) -> tuple[int, int]:
         """(catalog chunks without a vector, vectors of no catalog chunk)."""
-        known, stored = self.catalog.chunk_ids(), self.vectors.ids()
-        return len(known - stored), len(stored - known)
+        return vector_gap(self.catalog, self.vectors)
 
     def _heal_vectors(self) -> None:
         """Restore vectors and the keyword index from the catalog when an earlier write was
@@ -315,10 +191,6 @@ class NewsIndex:
             orphans,
         )
         self.repair_all()
-
-    @staticmethod
-    def _chunking(settings: Settings) -> dict[str, Any]:
-        return {**settings.chunking.model_dump(), "splitter": SPLITTER, "embedded": "title+chunk"}
 
     @property
     def embedder(self) -> Embedder:
@@ -380,22 +252,9 @@ class NewsIndex:
 
     def repair(self) -> dict[str, int]:
         """Make Chroma and BM25 match the catalog after an interrupted write."""
-        known = self.catalog.chunk_ids()
-        stored = self.vectors.ids()
-        orphans = sorted(stored - known)
-        missing = sorted(known - stored)
-        self.vectors.delete_ids(orphans)
-        if missing:
-            article_ids = sorted({chunk_id.rsplit(":", 1)[0] for chunk_id in missing})
-            wanted = set(missing)
-            for article_id in article_ids:
-                article = self.catalog.article(article_id)
-                chunks = [c for c in self.catalog.chunks_of([article_id]) if c.id in wanted]
-                if article and chunks:
-                    sentences = self.catalog.sentences_of(article_id)
-                    self._write_vectors([IndexedArticle(article, sentences, chunks)])
+        orphans, restored = restore_vectors(self.catalog, self.vectors, self._embed_and_store)
         self._refresh_derived(force=True)
-        return {"orphans_deleted": len(orphans), "chunks_restored": len(missing)}
+        return {"orphans_deleted": orphans, "chunks_restored": restored}
 
     def _refresh_derived(self, force: bool = False) -> None:
         """Rebuild the keyword index when forced or when it did not follow the catalog (the
@@ -524,52 +383,10 @@ class NewsIndex:
     # -- ingest ----------------------------------------------------------------------
     def prepare(self, article: Article) -> IndexedArticle:
         """Split an article into sentences and model-sized chunks."""
-        sentences = split_sentences(article.id, article.text)
-        title_tokens = self.embedder.count_tokens([article.title + "\n"])[0]
-        cfg = self.settings.chunking
-        chunks = chunk_sentences(
-            sentences,
-            article.text,
-            count_tokens=self.embedder.count_tokens,
-            max_words=cfg.max_words,
-            max_tokens=min(cfg.max_tokens, self.embedder.max_tokens),
-            overlap=cfg.overlap_sentences,
-            reserved_tokens=2 + title_tokens,
-        )
-        return IndexedArticle(article, sentences, chunks)
+        return prepare_article(article, self.embedder, self.settings.chunking)
 
-    def _write_vectors(self, items: Sequence[IndexedArticle]) -> list[IndexedArticle]:
-        """Embed and store the chunks of `items`; returns them with sentence vectors."""
-        pairs = [(item, c) for item in items for c in item.chunks]
-        if not pairs:
-            return list(items)
-        texts, spans = [], []
-        for item, chunk in pairs:
-            prefix = len(item.article.title) + 1  # embedding_text puts "title\n" first
-            texts.append(embedding_text(item.article.title, chunk.text))
-            spans.append(
-                [
-                    (
-                        prefix + max(s.start, chunk.start) - chunk.start,
-                        prefix + min(s.end, chunk.end) - chunk.start,
-                    )
-                    for s in item.sentences[chunk.sentence_start : chunk.sentence_end]
-                ]
-            )
-        vectors, pooled = self.embedder.embed_with_spans(texts, spans)
-        self.vectors.upsert(
-            [c.id for _, c in pairs],
-            vectors,
-            [c.text for _, c in pairs],
-            [chunk_metadata(item.article, c) for item, c in pairs],
-        )
-        embedded, start = [], 0
-        for item in items:  # pairs run item by item, so each item's spans are one slice
-            end = start + len(item.chunks)
-            vectors_of_item = sentence_vectors(item, pooled[start:end], self.embedder.dimensions)
-            embedded.append(replace(item, sentence_vectors=vectors_of_item))
-            start = end
-        return embedded
+    def _embed_and_store(self, items: Sequence[IndexedArticle]) -> list[IndexedArticle]:
+        return embed_and_store(items, self.embedder, self.vectors)
 
     def ingest(
         self, sources: Iterable[str | Path], on_progress: ProgressCallback | None = None
@@ -607,7 +424,7 @@ class NewsIndex:
             items = [item for item, _ in batch.values()]
             replaced = [item.article.id for item, was_there in batch.values() if was_there]
             self.vectors.delete_articles(replaced)
-            embedded = self._write_vectors(items)
+            embedded = self._embed_and_store(items)
             report.chunks_written += sum(len(i.chunks) for i in items)
             self.catalog.commit(embedded, copies)
             self._index_keywords(items, replaced)
@@ -713,6 +530,8 @@ class NewsIndex:
         return article
 
     def stats(self) -> dict[str, Any]:
+        """What the index holds and how it was built, for `newsqa stats` and the Library
+        (which add the followed feeds: `following.stats_with_feeds`)."""
         articles, chunks = self.catalog.counts()
         first, last = self.catalog.date_range()
         return {
