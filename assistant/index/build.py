@@ -1,18 +1,17 @@
-"""An index on disk: open it, ingest sources into it (idempotent, crash-safe), delete, stats.
+"""An index on disk: open it, write to it (ingest, delete, repair: idempotent, crash-safe),
+examine it, read its stats. `NewsIndex` is the face of the index; the work is done by
+prepare (chunks and vectors), keywords (the keyword index), locking (one writer, the crash
+marker) and repair.
 
-Write order for every batch: vectors into Chroma first, then one catalog transaction.
-The catalog is the truth: after a crash, `repair` deletes Chroma vectors the catalog
-does not know, re-embeds catalog chunks Chroma lacks, and rebuilds BM25, so every
-article is either fully present or absent and re-ingested on the next run.
+Write order for every batch: vectors into Chroma first, then one catalog transaction, then
+the keyword index. The catalog is the truth: after a crash, `repair` deletes Chroma vectors
+the catalog does not know, re-embeds catalog chunks Chroma lacks, and rebuilds the keyword
+index, so every article is either fully present or absent and re-ingested on the next run.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
-import tempfile
-import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,25 +26,21 @@ from assistant.errors import (
     NewsQAError,
     SourceError,
 )
-from assistant.index.bm25 import ChunkBM25, KeywordEntry
+from assistant.index.bm25 import ChunkBM25
 from assistant.index.catalog import Catalog, IndexedArticle, StoredCopy
 from assistant.index.embeddings import Embedder
+from assistant.index.keywords import KeywordKeeper
+from assistant.index.locking import WriteLock, WriteMarker
 from assistant.index.manifest import Manifest
 from assistant.index.prepare import chunking_recipe, embed_and_store, prepare_article
 from assistant.index.repair import restore_vectors, vector_gap
 from assistant.index.reports import Examination, IngestReport, Progress, ProgressCallback
-from assistant.index.syndication import (
-    SignatureTable,
-    band_keys,
-    original_among,
-    signature,
-)
+from assistant.index.syndication import SignatureTable, band_keys, original_among, signature
 from assistant.index.vector_store import ChunkVectorStore, collection_name
 from assistant.ingest.loaded import Loaded, load_sources
 from assistant.ingest.loaders import LoadOptions
 from assistant.ingest.web import FetchPolicy
 from assistant.settings import Settings
-from assistant.text import TOKENIZER
 from assistant.types import Article
 
 if TYPE_CHECKING:
@@ -54,8 +49,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CATALOG_FILE = "catalog.sqlite"
-DIRTY_MARKER = ".write-in-progress"
-LOCK_FILE = ".lock"
 
 
 class NewsIndex:
@@ -76,10 +69,9 @@ class NewsIndex:
         self.vectors = vectors
         self.manifest = manifest
         self._embedder = embedder
-        self._lock_handle: Any = None
-        self._bm25: ChunkBM25 | None = None
-        self._keywords_writing: ChunkBM25 | None = None  # the one this process's write updates
-        self._bm25_lock = threading.Lock()
+        self._lock = WriteLock(folder)
+        self._marker = WriteMarker(folder)
+        self._keywords = KeywordKeeper(folder, catalog, self._lock, self._marker)
 
     # -- opening -----------------------------------------------------------------
     @classmethod
@@ -136,18 +128,16 @@ class NewsIndex:
     def examine(self) -> Examination:
         """How the derived parts (vectors, keyword index) stand against the catalog."""
         missing, orphans = self.vector_gap()
-        saved = ChunkBM25.load(self.folder / "bm25")
+        keyword_chunks, keyword_current = self._keywords.saved_state()
         articles, chunks = self.catalog.counts()
         return Examination(
             articles=articles,
             chunks=chunks,
             vectors_missing=missing,
             vectors_stray=orphans,
-            keyword_chunks=saved.count if saved is not None else None,
-            keyword_current=saved is not None
-            and saved.tokenizer == TOKENIZER
-            and saved.generation == self.catalog.generation,
-            interrupted=(self.folder / DIRTY_MARKER).exists(),
+            keyword_chunks=keyword_chunks,
+            keyword_current=keyword_current,
+            interrupted=self._marker.present(),
         )
 
     def repair_all(self) -> dict[str, int]:
@@ -164,11 +154,11 @@ class NewsIndex:
         cut short (its marker is there and no process holds the write lock) or when the
         vectors do not match the catalog, with a message saying so. A write in progress in
         another process is left alone: it repairs its own."""
-        interrupted = (self.folder / DIRTY_MARKER).exists()
+        interrupted = self._marker.present()
         if not interrupted and self.vectors.count() == self.catalog.counts()[1]:
             return
-        try:
-            self._lock()
+        try:  # taken first to see whether another process writes; repair_all writes under it
+            self._lock.acquire()
         except (IndexBusyError, OSError):  # another writer, or a folder we may not write
             return
         if interrupted:
@@ -181,7 +171,7 @@ class NewsIndex:
             return
         missing, orphans = self.vector_gap()
         if not (missing or orphans):
-            self._unlock()
+            self._lock.release()
             return
         log.warning(
             "newsqa: the vectors of %s do not match its catalog (%d chunks without a "
@@ -199,7 +189,7 @@ class NewsIndex:
         return self._embedder
 
     def close(self) -> None:
-        self._unlock()
+        self._lock.release()
         self.catalog.close()
 
     def __enter__(self) -> NewsIndex:
@@ -208,26 +198,7 @@ class NewsIndex:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- writing: lock, crash marker, repair ---------------------------------------
-    def _lock(self) -> None:
-        if self._lock_handle is not None:
-            return
-        handle = open(self.folder / LOCK_FILE, "a+")  # noqa: SIM115 - held until close
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            raise IndexBusyError(
-                f"index {self.folder} is being written by another newsqa process; "
-                "wait for it to finish"
-            ) from None
-        self._lock_handle = handle
-
-    def _unlock(self) -> None:
-        if self._lock_handle is not None:
-            self._lock_handle.close()
-            self._lock_handle = None
-
+    # -- writing: one context for the lock, the crash marker and derived state ---------
     @contextmanager
     def writing(self) -> Iterator[None]:
         """The one way into a write, like sqlite3's `with connection:`: takes the write lock
@@ -235,20 +206,18 @@ class NewsIndex:
         write left, and marks the folder as being written; on leaving, even by an error,
         brings the keyword index and the manifest up to the catalog, clears the mark and
         releases the lock."""
-        self._lock()
-        if (self.folder / DIRTY_MARKER).exists():
+        self._lock.acquire()
+        if self._marker.present():
             self.repair()
-        (self.folder / DIRTY_MARKER).write_text(str(os.getpid()))
-        self._keywords_writing = self._keywords_for_writing()
+        self._marker.set()
+        self._keywords.begin_write()
         try:
             yield
         finally:
-            if self._keywords_writing is not None:
-                self._keywords_writing.close_writer()
-                self._keywords_writing = None
+            self._keywords.end_write()
             self._refresh_derived()
-            (self.folder / DIRTY_MARKER).unlink(missing_ok=True)
-            self._unlock()
+            self._marker.clear()
+            self._lock.release()
 
     def repair(self) -> dict[str, int]:
         """Make Chroma and BM25 match the catalog after an interrupted write."""
@@ -258,127 +227,19 @@ class NewsIndex:
 
     def _refresh_derived(self, force: bool = False) -> None:
         """Rebuild the keyword index when forced or when it did not follow the catalog (the
-        writes below keep it current), and update the manifest counts."""
+        writes keep it current), and update the manifest counts."""
         generation = self.catalog.generation
-        current = self._bm25
-        if force or current is None or current.generation != generation:
-            bm25 = None if force else self._saved_keyword_index()
-            self._bm25 = bm25 if bm25 is not None else self._build_keyword_index()
+        self._keywords.refresh(generation, force)
         articles, chunks = self.catalog.counts()
         m = self.manifest
         if force or (m.articles, m.chunks, m.generation) != (articles, chunks, generation):
             m.articles, m.chunks, m.generation = articles, chunks, generation
             m.write(self.folder)
 
-    def _saved_keyword_index(self, stale: bool = False) -> ChunkBM25 | None:
-        """The saved keyword index, when it counts today's tokens of today's catalog (with
-        `stale`, of any catalog generation)."""
-        saved = ChunkBM25.load(self.folder / "bm25")
-        tokenizer = saved.tokenizer if saved else ChunkBM25.saved_tokenizer(self.folder / "bm25")
-        if tokenizer is not None and tokenizer != TOKENIZER:
-            log.warning(
-                "newsqa: the keyword index of %s counts other word tokens (%s, now %s); "
-                "rebuilding it from the catalog (no re-embedding)",
-                self.folder,
-                tokenizer,
-                TOKENIZER,
-            )
-            return None
-        if saved is None:
-            if tokenizer is not None:  # a state file, but no index this newsqa reads
-                log.warning(
-                    "newsqa: the keyword index of %s was made by an older newsqa or is "
-                    "unreadable; rebuilding it from the catalog (no re-embedding)",
-                    self.folder,
-                )
-            return None
-        return saved if stale or saved.generation == self.catalog.generation else None
-
-    def _keyword_files(self) -> list[Path]:
-        folder = self.folder / "bm25"
-        return [p for p in folder.iterdir() if p.stat().st_size] if folder.is_dir() else []
-
-    def _build_keyword_index(self, folder: Path | None = None) -> ChunkBM25:
-        """The keyword index rebuilt from the catalog (O(chunks): for repairs only)."""
-        entries = (KeywordEntry(*row) for row in self.catalog.keyword_rows())
-        return ChunkBM25.build(folder or self.folder / "bm25", entries, self.catalog.generation)
-
-    def _keywords_for_writing(self) -> ChunkBM25:
-        """The keyword index a write updates, brought up to the catalog first if it is not."""
-        if self._bm25 is None or self._bm25.generation != self.catalog.generation:
-            self._bm25 = self._saved_keyword_index() or self._build_keyword_index()
-        return self._bm25
-
-    def _commit_keywords(self, keywords: ChunkBM25) -> None:
-        keywords.commit(self.catalog.generation)
-        self._bm25 = keywords
-
-    def _index_keywords(self, items: Sequence[IndexedArticle], replaced: Sequence[str]) -> None:
-        """Add the chunks of `items` (committed to the catalog) to the keyword index, in
-        place of the chunks of the `replaced` articles: O(chunks written)."""
-        keywords = self._keywords_writing  # brought up to the catalog when the write began
-        assert keywords is not None
-        keywords.delete_articles(replaced)
-        keywords.add(
-            KeywordEntry(
-                chunk.id,
-                item.article.id,
-                f"{item.article.title}\n{chunk.text}",
-                item.article.published_ts,
-            )
-            for item in items
-            for chunk in item.chunks
-        )
-        self._commit_keywords(keywords)
-
     @property
     def bm25(self) -> ChunkBM25:
-        current = self._bm25
-        if current is not None and current.generation == self.catalog.generation:
-            return current
-        with self._bm25_lock:  # one thread loads or builds it; the others wait for that one
-            return self._current_keyword_index()
-
-    def _current_keyword_index(self) -> ChunkBM25:
-        writing_here = self._keywords_writing
-        if writing_here is not None:  # a write of this process: read what it last committed
-            return writing_here
-        if self._bm25 is None or self._bm25.generation != self.catalog.generation:
-            writing = self._lock_handle is not None or (self.folder / DIRTY_MARKER).exists()
-            # while another process writes, its keyword index may be a commit behind or ahead
-            # of the catalog: read it as it is (hits of chunks the view lacks are dropped)
-            loaded = self._saved_keyword_index(stale=writing)
-            if loaded is None:
-                if not self._keyword_files() and self.catalog.counts()[1]:
-                    log.warning(
-                        "newsqa: the keyword index of %s is missing or empty; rebuilding it "
-                        "from the catalog (no re-embedding)",
-                        self.folder,
-                    )
-                loaded = self._rebuild_when_idle()
-            self._bm25 = loaded
-        return self._bm25
-
-    def _rebuild_when_idle(self) -> ChunkBM25:
-        """Rebuild the keyword index on reading: in the index folder, so the next process need
-        not rebuild it, when no write is under way (a writer brings its own up to date) and
-        the folder is writable; else in a private folder, for this process only."""
-        try:  # a handle of its own: a writer thread of this process holding the lock wins
-            handle = open(self.folder / LOCK_FILE, "a+")  # noqa: SIM115 - closed below
-        except OSError:
-            handle = None
-        try:
-            if handle is not None and self._lock_handle is None:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                if not (self.folder / DIRTY_MARKER).exists():
-                    return self._build_keyword_index()
-        except OSError:  # BlockingIOError included: a write is under way
-            pass
-        finally:
-            if handle is not None:
-                handle.close()
-        private = Path(tempfile.mkdtemp(prefix="newsqa-keywords-"))
-        return self._build_keyword_index(private / "bm25")
+        """The keyword index at the catalog's generation (loaded or rebuilt when it is not)."""
+        return self._keywords.for_reading()
 
     # -- ingest ----------------------------------------------------------------------
     def prepare(self, article: Article) -> IndexedArticle:
@@ -427,7 +288,7 @@ class NewsIndex:
             embedded = self._embed_and_store(items)
             report.chunks_written += sum(len(i.chunks) for i in items)
             self.catalog.commit(embedded, copies)
-            self._index_keywords(items, replaced)
+            self._keywords.add(items, replaced)
             batch.clear()
             copies.clear()
             pending.clear()  # committed: found through the catalog's band keys from now on
@@ -517,10 +378,7 @@ class NewsIndex:
             with self.writing():
                 self.vectors.delete_articles(present)
                 self.catalog.delete(present)
-                keywords = self._keywords_writing  # brought up to the catalog at the start
-                assert keywords is not None
-                keywords.delete_articles(present)
-                self._commit_keywords(keywords)
+                self._keywords.delete_articles(present)
         return present, missing
 
     def require_article(self, article_id: str) -> Article:
