@@ -1,7 +1,7 @@
 """An index on disk: open it, write to it (ingest, delete, repair: idempotent, crash-safe),
 examine it, read its stats. `NewsIndex` is the face of the index; the work is done by
-prepare (chunks and vectors), keywords (the keyword index), locking (one writer, the crash
-marker) and repair.
+prepare (chunks and vectors), ingest_batches (what to store), keywords (the keyword index),
+locking (one writer, the crash marker) and repair.
 
 Write order for every batch: vectors into Chroma first, then one catalog transaction, then
 the keyword index. The catalog is the truth: after a crash, `repair` deletes Chroma vectors
@@ -12,39 +12,28 @@ index, so every article is either fully present or absent and re-ingested on the
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from assistant.errors import (
-    ArticleNotFoundError,
-    IndexBusyError,
-    IndexNotFoundError,
-    NewsQAError,
-    SourceError,
-)
+from assistant.errors import ArticleNotFoundError, IndexBusyError, IndexNotFoundError
 from assistant.index.bm25 import ChunkBM25
 from assistant.index.catalog import Catalog, IndexedArticle, StoredCopy
 from assistant.index.embeddings import Embedder
+from assistant.index.ingest_batches import IngestBatches
 from assistant.index.keywords import KeywordKeeper
 from assistant.index.locking import WriteLock, WriteMarker
 from assistant.index.manifest import Manifest
 from assistant.index.prepare import chunking_recipe, embed_and_store, prepare_article
 from assistant.index.repair import restore_vectors, vector_gap
-from assistant.index.reports import Examination, IngestReport, Progress, ProgressCallback
-from assistant.index.syndication import SignatureTable, band_keys, original_among, signature
+from assistant.index.reports import Examination, IngestReport, ProgressCallback
 from assistant.index.vector_store import ChunkVectorStore, collection_name
 from assistant.ingest.loaded import Loaded, load_sources
 from assistant.ingest.loaders import LoadOptions
 from assistant.ingest.web import FetchPolicy
 from assistant.settings import Settings
 from assistant.types import Article
-
-if TYPE_CHECKING:
-    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -260,113 +249,30 @@ class NewsIndex:
     def ingest_articles(
         self, results: Iterable[Loaded], on_progress: ProgressCallback | None = None
     ) -> IngestReport:
-        """Ingest loaded articles (and count the sources that failed to load)."""
-        report = IngestReport()
-        started = time.perf_counter()
-        batch: dict[str, tuple[IndexedArticle, bool]] = {}
-        copies: list[StoredCopy] = []
-        done = total = 0
-
-        def tell() -> None:
-            if on_progress:
-                on_progress(
-                    Progress(
-                        done,
-                        total,
-                        len(report.added) + len(report.updated),
-                        report.chunks_written,
-                        time.perf_counter() - started,
-                    )
-                )
-
-        def flush() -> None:
-            if not batch and not copies:
-                return
-            items = [item for item, _ in batch.values()]
-            replaced = [item.article.id for item, was_there in batch.values() if was_there]
-            self.vectors.delete_articles(replaced)
-            embedded = self._embed_and_store(items)
-            report.chunks_written += sum(len(i.chunks) for i in items)
-            self.catalog.commit(embedded, copies)
-            self._keywords.add(items, replaced)
-            batch.clear()
-            copies.clear()
-            pending.clear()  # committed: found through the catalog's band keys from now on
-            tell()
-
-        with self.writing():
-            self._fill_copy_bands()
-            pending = SignatureTable([], [])  # articles of this ingest not committed yet
-            for loaded in results:
-                total = loaded.source_total
-                if loaded.source_number > done + 1:
-                    done = loaded.source_number - 1
-                    tell()
-                result = loaded.result
-                if isinstance(result, SourceError):
-                    report.failed.append(result)
-                    continue
-                article = result
-                known_fingerprint = self.catalog.fingerprint(article.id)
-                if article.fingerprint in (
-                    known_fingerprint,
-                    self.catalog.copy_fingerprint(article.id),
-                ):
-                    report.unchanged.append(article.id)
-                    continue
-                row = signature(article.text)
-                if known_fingerprint is None:
-                    original = self._original_of(article.id, row, pending)
-                    if original:
-                        copies.append(StoredCopy(article, original[0]))
-                        report.copies.append(article.id)
-                        continue
-                try:
-                    prepared = self.prepare(article)
-                except NewsQAError as exc:
-                    report.failed.append(SourceError(article.source, str(exc)))
-                    continue
-                if not prepared.chunks:
-                    report.failed.append(SourceError(article.source, "no sentences in the text"))
-                    continue
-                (report.updated if known_fingerprint else report.added).append(article.id)
-                batch[article.id] = (
-                    replace(prepared, signature=row),
-                    known_fingerprint is not None,
-                )
-                pending.put(article.id, row)
-                if sum(len(i.chunks) for i, _ in batch.values()) >= (
-                    self.settings.ingest.commit_every
-                ):
-                    flush()
-            flush()
-            done = total
-            tell()
-        report.seconds = time.perf_counter() - started
-        return report
-
-    def _fill_copy_bands(self) -> None:
-        """Band keys of every stored article, once, when the catalog was made before the
-        band table (or with other bands); signatures missing too are computed and stored."""
-        if self.catalog.copy_bands_current():
-            return
-        ids, stored, texts = self.catalog.signatures()
-        blobs, computed = {}, set()
-        for article_id, blob, text in zip(ids, stored, texts, strict=True):
-            if blob is None:
-                blob = signature(text).tobytes()
-                computed.add(article_id)
-            blobs[article_id] = blob
-        self.catalog.store_copy_bands(blobs, computed)
-
-    def _original_of(
-        self, article_id: str, row: np.ndarray, pending: SignatureTable
-    ) -> tuple[str, float] | None:
-        """The stored or pending article `row` copies, if any: stored candidates share a
-        band key with it (an indexed lookup), then each is confirmed on its signature."""
-        return original_among(
-            article_id, row, self.catalog.copy_candidates(band_keys(row)), pending
+        """Ingest what the ingest layer loaded: articles stored unchanged are skipped, copies
+        of stored stories kept as aliases, changed ones replaced; load errors are reported."""
+        batches = IngestBatches(
+            self.catalog,
+            self.prepare,
+            self._commit_batch,
+            self.settings.ingest.commit_every,
+            on_progress,
         )
+        with self.writing():
+            batches.run(results)
+        return batches.finish()
+
+    def _commit_batch(
+        self,
+        items: Sequence[IndexedArticle],
+        replaced: Sequence[str],
+        copies: Sequence[StoredCopy],
+    ) -> None:
+        """Vectors first, then one catalog transaction, then the keyword index."""
+        self.vectors.delete_articles(replaced)
+        embedded = self._embed_and_store(items)
+        self.catalog.commit(embedded, copies)
+        self._keywords.add(items, replaced)
 
     # -- delete, stats -----------------------------------------------------------------
     def delete(self, article_ids: Sequence[str]) -> tuple[list[str], list[str]]:
