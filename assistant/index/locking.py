@@ -29,7 +29,8 @@ def lock_file(folder: Path) -> IO[str]:
 
 class WriteLock:
     """This process's hold on an index folder's write lock. Acquiring it again while held
-    does nothing: the write paths nest (a repair on opening, then the write itself)."""
+    does nothing: opening an index takes it to see whether another process writes, then
+    repairs under it."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
