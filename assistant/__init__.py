@@ -14,8 +14,9 @@ from assistant.errors import (  # noqa: E402
     NewsQAError,
     SourceError,
 )
-from assistant.index.build import IngestReport, NewsIndex  # noqa: E402
+from assistant.index.build import NewsIndex  # noqa: E402
 from assistant.index.embeddings import Embedder  # noqa: E402
+from assistant.index.reports import IngestReport  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
 from assistant.retrieve.filters import Filters  # noqa: E402
 from assistant.retrieve.search import HybridSearch, Passage  # noqa: E402

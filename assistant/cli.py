@@ -93,7 +93,7 @@ def raise_usage(message: str) -> None:
 def _poll(
     index: Any, urls: Sequence[str], on_progress: Any, write_lock: Any = None
 ) -> tuple[list[Any], Any]:
-    from assistant.index.subscriptions import poll_feeds
+    from assistant.following import poll_feeds
     from assistant.ingest.web import FetchPolicy
 
     policy = FetchPolicy.from_settings(index.settings)
@@ -137,7 +137,7 @@ def _print_ingest(
 
 
 def _followed_feeds(index: Any) -> list[str]:
-    from assistant.index.subscriptions import FeedState
+    from assistant.following import FeedState
 
     return list(FeedState.load(index.folder).feeds)
 
@@ -214,8 +214,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def cmd_feeds(args: argparse.Namespace) -> int:
     """List the feeds an index follows, or stop following some."""
+    from assistant.following import FeedState
     from assistant.index.build import NewsIndex
-    from assistant.index.subscriptions import FeedState
 
     with NewsIndex.open(_settings(), args.index) as index:
         state = FeedState.load(index.folder)
@@ -241,10 +241,11 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from assistant.following import stats_with_feeds
     from assistant.index.build import NewsIndex
 
     with NewsIndex.open(_settings(), args.index) as index:
-        stats = index.stats()
+        stats = stats_with_feeds(index)
     if args.json:
         print(json.dumps(stats))
         return 0
@@ -513,6 +514,7 @@ def _temporary_index(args: argparse.Namespace, embedder: Any, articles: Any, tmp
     from pathlib import Path
 
     from assistant.index.build import NewsIndex
+    from assistant.ingest.loaded import loaded_articles
     from assistant.settings import load_settings
 
     index = NewsIndex.open(
@@ -521,10 +523,7 @@ def _temporary_index(args: argparse.Namespace, embedder: Any, articles: Any, tmp
     bar, on_progress = _progress_bar(not args.quiet)
     try:
         if articles is not None:
-            total = len(articles)
-            report = index.ingest_articles(
-                ((i + 1, total, a) for i, a in enumerate(articles)), on_progress
-            )
+            report = index.ingest_articles(loaded_articles(articles), on_progress)
         else:
             report = index.ingest(args.corpus, on_progress)
     finally:

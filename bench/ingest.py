@@ -20,8 +20,9 @@ from assistant import offline
 
 offline.enforce()
 
-from assistant.index.build import NewsIndex, embedding_text  # noqa: E402
+from assistant.index.build import NewsIndex  # noqa: E402
 from assistant.index.embeddings import Embedder  # noqa: E402
+from assistant.index.prepare import embedding_text  # noqa: E402
 from assistant.ingest.loaders import LoadOptions  # noqa: E402
 from assistant.ingest.sources import expand_sources, load_source  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402

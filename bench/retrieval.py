@@ -21,6 +21,7 @@ from assistant.evaluate.realtimeqa import load_realtimeqa  # noqa: E402
 from assistant.evaluate.retrieval import article_ranking, retrieval_scores  # noqa: E402
 from assistant.index.build import NewsIndex  # noqa: E402
 from assistant.index.embeddings import Embedder  # noqa: E402
+from assistant.ingest.loaded import loaded_articles  # noqa: E402
 from assistant.retrieve.search import HybridSearch  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
 
@@ -32,8 +33,7 @@ def open_corpus_index(name: str, articles: list, embedder: Embedder) -> NewsInde
     index = NewsIndex.open(settings, name, embedder=embedder, create=True)
     if index.catalog.counts()[0] < len(articles):
         print(f"indexing {len(articles)} articles into {index.folder} ...", file=sys.stderr)
-        total = len(articles)
-        index.ingest_articles((i + 1, total, a) for i, a in enumerate(articles))
+        index.ingest_articles(loaded_articles(articles))
     return index
 
 

@@ -45,6 +45,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant.evaluate.realtimeqa2023 import ARTICLES, QUESTIONS  # noqa: E402
+from assistant.ingest.loaded import Loaded  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
 
 CORPORA = REPO.parent / "shared" / "corpora"
@@ -110,7 +111,7 @@ def corpus_questions(root: Path) -> list[str]:
         return [json.loads(line)["question"] for line in handle]
 
 
-def articles(pool: Sequence[str], first: int, count: int) -> Iterator[tuple[int, int, Any]]:
+def articles(pool: Sequence[str], first: int, count: int) -> Iterator[Loaded]:
     """Synthetic articles `first`..`first + count - 1`, as ingest results."""
     from assistant.types import Article
 
@@ -127,7 +128,7 @@ def articles(pool: Sequence[str], first: int, count: int) -> Iterator[tuple[int,
             published=when,
             source=f"synthetic:{number}",
         )
-        yield number - first + 1, count, article
+        yield Loaded(number - first + 1, count, article)
 
 
 def grow(index: Any, pool: Sequence[str], first: int, count: int) -> float:

@@ -7,7 +7,7 @@ import io
 import sys
 
 from assistant.cli import _progress_bar, _question_bar
-from assistant.index.build import Progress
+from assistant.index.reports import Progress
 from assistant.progress import every
 
 

@@ -13,9 +13,9 @@ from assistant.chat.readers import Readers
 from assistant.chat.session import ChatService
 from assistant.chat.writes import Writes
 from assistant.errors import ConfigError, NewsQAError
+from assistant.following import FeedState
 from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
-from assistant.index.subscriptions import FeedState
 from assistant.pipeline import Assistant, llm_answerer
 from assistant.progress import every, is_terminal, log_line
 from assistant.retrieve.search import HybridSearch

@@ -14,7 +14,7 @@ from assistant.answer.render import answer_text, long_date
 from assistant.chat.session import ChatService
 from assistant.chat.writes import Job
 from assistant.errors import NewsQAError
-from assistant.index.subscriptions import FeedState
+from assistant.following import FeedState, stats_with_feeds
 from assistant.ingest.dates import parse_published
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.timescope import as_of_time
@@ -250,7 +250,7 @@ def library_rows(service: ChatService, query: str = "") -> list[list[Any]]:
 
 
 def stats_markdown(service: ChatService) -> str:
-    s = service.index.stats()
+    s = stats_with_feeds(service.index)
     return (
         f"**{s['articles']} articles** (+{s['copies']} syndicated copies, {s['partial']} partial), "
         f"{s['chunks']} chunks, {len(s['outlets'])} outlets, {s['feeds']} feeds followed, "

@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from assistant.errors import IndexBusyError, NewsQAError, SourceError
-from assistant.index.build import IngestReport, NewsIndex, Progress
-from assistant.index.subscriptions import FeedPoll, FeedState, poll_feeds
+from assistant.following import FeedPoll, FeedState, poll_feeds
+from assistant.index.build import NewsIndex
+from assistant.index.reports import IngestReport, Progress
+from assistant.ingest.loaded import Loaded
 from assistant.ingest.web import FetchPolicy, load_url, looks_like_url
 from assistant.settings import Settings
-from assistant.types import Article
 
 log = logging.getLogger("newsqa")
 
@@ -135,12 +136,12 @@ def run_job(
         report = index.ingest([Path(p) for p in payload], progress)
         return ingest_summary(report), report.as_json()
     if kind == "urls":
-        results: list[tuple[int, int, Article | SourceError]] = []
+        results: list[Loaded] = []
         for number, url in enumerate(payload, start=1):
             try:
-                results.append((number, len(payload), load_url(url, policy)))
+                results.append(Loaded(number, len(payload), load_url(url, policy)))
             except SourceError as exc:
-                results.append((number, len(payload), exc))
+                results.append(Loaded(number, len(payload), exc))
             on_progress(number, len(payload))
         report = index.ingest_articles(results, progress)
         return ingest_summary(report), report.as_json()

@@ -23,9 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import SourceError
-from assistant.index.build import IngestReport, NewsIndex, ProgressCallback
+from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
 from assistant.index.manifest import SCHEMA_VERSION
+from assistant.index.prepare import chunking_recipe
+from assistant.index.reports import IngestReport, ProgressCallback
+from assistant.ingest.loaded import loaded_articles
 from assistant.settings import Settings
 from assistant.types import Article
 
@@ -64,7 +67,7 @@ def index_key(settings: Settings, embedder: Embedder, corpus_file: Path) -> str:
     """The key of `corpus_file` indexed with these settings and this model."""
     # the chunking dict the manifest records, so the key changes exactly when an index
     # built before would no longer open with the current settings
-    chunking = NewsIndex._chunking(settings)
+    chunking = chunking_recipe(settings)
     return cache_key(file_sha256(corpus_file), embedder.name, chunking, SCHEMA_VERSION)
 
 
@@ -118,10 +121,7 @@ def open_cached_index(
         return CachedIndex(NewsIndex.open(settings, str(folder), embedder=embedder))
     index = NewsIndex.open(settings, str(folder), embedder=embedder, create=True)
     try:
-        total = len(articles)
-        report = index.ingest_articles(
-            ((i + 1, total, a) for i, a in enumerate(articles)), on_progress
-        )
+        report = index.ingest_articles(loaded_articles(articles), on_progress)
         stored, chunks = index.catalog.counts()
         write_stamp(
             folder,
@@ -130,7 +130,7 @@ def open_cached_index(
                 "corpus": str(corpus_file),
                 "corpus_sha256": file_sha256(corpus_file),
                 "model": embedder.name,
-                "articles_in_corpus": total,
+                "articles_in_corpus": len(articles),
                 "articles_stored": stored,  # syndicated copies are stored as aliases
                 "chunks": chunks,
                 # what the ingest that completed the build did (an adopted or resumed build

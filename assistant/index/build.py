@@ -1,184 +1,43 @@
-"""An index on disk: open it, ingest sources into it (idempotent, crash-safe), delete, stats.
+"""An index on disk: open it, write to it (ingest, delete, repair: idempotent, crash-safe),
+examine it, read its stats. `NewsIndex` is the face of the index; the work is done by
+prepare (chunks and vectors), ingest_batches (what to store), keywords (the keyword index),
+locking (one writer, the crash marker) and repair.
 
-Write order for every batch: vectors into Chroma first, then one catalog transaction.
-The catalog is the truth: after a crash, `repair` deletes Chroma vectors the catalog
-does not know, re-embeds catalog chunks Chroma lacks, and rebuilds BM25, so every
-article is either fully present or absent and re-ingested on the next run.
+Write order for every batch: vectors into Chroma first, then one catalog transaction, then
+the keyword index. The catalog is the truth: after a crash, `repair` deletes Chroma vectors
+the catalog does not know, re-embeds catalog chunks Chroma lacks, and rebuilds the keyword
+index, so every article is either fully present or absent and re-ingested on the next run.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
-import tempfile
-import threading
-import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from assistant.errors import (
-    ArticleNotFoundError,
-    IndexBusyError,
-    IndexNotFoundError,
-    NewsQAError,
-    SourceError,
-)
-from assistant.index.bm25 import ChunkBM25, KeywordEntry
+from assistant.errors import ArticleNotFoundError, IndexBusyError, IndexNotFoundError
+from assistant.index.bm25 import ChunkBM25
 from assistant.index.catalog import Catalog, IndexedArticle, StoredCopy
 from assistant.index.embeddings import Embedder
+from assistant.index.ingest_batches import IngestBatches
+from assistant.index.keywords import KeywordKeeper
+from assistant.index.locking import WriteLock, WriteMarker
 from assistant.index.manifest import Manifest
-from assistant.index.subscriptions import FeedState
-from assistant.index.syndication import (
-    SignatureTable,
-    band_keys,
-    original_among,
-    signature,
-)
+from assistant.index.prepare import chunking_recipe, embed_and_store, prepare_article
+from assistant.index.repair import restore_vectors, vector_gap
+from assistant.index.reports import Examination, IngestReport, ProgressCallback
 from assistant.index.vector_store import ChunkVectorStore, collection_name
+from assistant.ingest.loaded import Loaded, load_sources
 from assistant.ingest.loaders import LoadOptions
-from assistant.ingest.sources import expand_sources, load_source
-from assistant.ingest.split import chunk_sentences, split_sentences
-from assistant.ingest.web import FetchPolicy, load_url
+from assistant.ingest.web import FetchPolicy
 from assistant.settings import Settings
-from assistant.text import TOKENIZER
-from assistant.types import Article, Chunk
-
-if TYPE_CHECKING:
-    import numpy as np
+from assistant.types import Article
 
 log = logging.getLogger(__name__)
 
 CATALOG_FILE = "catalog.sqlite"
-DIRTY_MARKER = ".write-in-progress"
-LOCK_FILE = ".lock"
-SPLITTER = "nupunkt"
-
-
-def embedding_text(title: str, chunk_text: str) -> str:
-    """What the model reads for a chunk: the headline gives short chunks their topic."""
-    return f"{title}\n{chunk_text}"
-
-
-def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, str | int]:
-    """Chroma metadata for a chunk; None values are left out (Chroma rejects them)."""
-    meta: dict[str, str | int | None] = {
-        "article_id": article.id,
-        "chunk": chunk.n,
-        "title": article.title,
-        "outlet": article.outlet,
-        "url": article.url,
-        "published_ts": article.published_ts,
-        "sentence_start": chunk.sentence_start,
-        "sentence_end": chunk.sentence_end,
-    }
-    return {k: v for k, v in meta.items() if v is not None}
-
-
-def sentence_vectors(
-    item: IndexedArticle,
-    pooled: Sequence[Sequence[tuple[np.ndarray, int]]],
-    dimensions: int,
-) -> np.ndarray:
-    """Unit vectors for the sentences of `item` from the pooled spans of its chunks (one
-    entry per chunk, in order), summing every chunk a sentence is in (overlap and cut
-    sentences included)."""
-    import numpy as np
-
-    sums = np.zeros((len(item.sentences), dimensions), dtype=np.float32)
-    for chunk, spans in zip(item.chunks, pooled, strict=True):
-        for offset, (total, _count) in enumerate(spans):
-            sums[chunk.sentence_start + offset] += total
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return sums / np.maximum(norms, 1e-12)
-
-
-@dataclass
-class IngestReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    copies: list[str] = field(default_factory=list)  # stored once, as aliases of an original
-    failed: list[SourceError] = field(default_factory=list)
-    chunks_written: int = 0
-    seconds: float = 0.0
-
-    def merged(self, other: IngestReport) -> IngestReport:
-        """This report and a later one, as one."""
-        return IngestReport(
-            self.added + other.added,
-            self.updated + other.updated,
-            self.unchanged + other.unchanged,
-            self.copies + other.copies,
-            self.failed + other.failed,
-            self.chunks_written + other.chunks_written,
-            self.seconds + other.seconds,
-        )
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "added": len(self.added),
-            "updated": len(self.updated),
-            "unchanged": len(self.unchanged),
-            "copies": len(self.copies),
-            "failed": [{"source": e.source, "error": e.reason} for e in self.failed],
-            "chunks_written": self.chunks_written,
-            "seconds": round(self.seconds, 3),
-        }
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where an ingest stands; sent to the caller's callback after each source and batch."""
-
-    sources_done: int
-    sources_total: int
-    articles: int
-    chunks: int
-    elapsed: float
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
-@dataclass(frozen=True)
-class Examination:
-    """What `newsqa doctor` found in an index."""
-
-    articles: int
-    chunks: int
-    vectors_missing: int
-    vectors_stray: int
-    keyword_chunks: int | None  # None: no readable keyword index
-    keyword_current: bool
-    interrupted: bool  # a write marker left by a process that did not finish
-
-    @property
-    def consistent(self) -> bool:
-        return (
-            not self.vectors_missing
-            and not self.vectors_stray
-            and self.keyword_current
-            and self.keyword_chunks == self.chunks
-            and not self.interrupted
-        )
-
-    def lines(self) -> list[str]:
-        keyword = (
-            "missing or unreadable"
-            if self.keyword_chunks is None
-            else f"{self.keyword_chunks} chunks" + ("" if self.keyword_current else " (stale)")
-        )
-        writes = "an interrupted write left its marker" if self.interrupted else "none pending"
-        return [
-            f"catalog    {self.articles} articles, {self.chunks} chunks",
-            f"vectors    {self.chunks - self.vectors_missing} of {self.chunks} chunks, "
-            f"{self.vectors_stray} stray",
-            f"keyword    {keyword}",
-            f"writes     {writes}",
-        ]
 
 
 class NewsIndex:
@@ -199,10 +58,9 @@ class NewsIndex:
         self.vectors = vectors
         self.manifest = manifest
         self._embedder = embedder
-        self._lock_handle: Any = None
-        self._bm25: ChunkBM25 | None = None
-        self._keywords_writing: ChunkBM25 | None = None  # the one this process's write updates
-        self._bm25_lock = threading.Lock()
+        self._lock = WriteLock(folder)
+        self._marker = WriteMarker(folder)
+        self._keywords = KeywordKeeper(folder, catalog, self._lock, self._marker)
 
     # -- opening -----------------------------------------------------------------
     @classmethod
@@ -225,7 +83,7 @@ class NewsIndex:
             raise IndexNotFoundError(
                 f"no index at {folder}; create it with `newsqa ingest PATH --index {folder}`"
             )
-        chunking = cls._chunking(settings)
+        chunking = chunking_recipe(settings)
         existed = manifest is not None
         if manifest is None:
             if embedder is None:
@@ -259,44 +117,37 @@ class NewsIndex:
     def examine(self) -> Examination:
         """How the derived parts (vectors, keyword index) stand against the catalog."""
         missing, orphans = self.vector_gap()
-        saved = ChunkBM25.load(self.folder / "bm25")
+        keyword_chunks, keyword_current = self._keywords.saved_state()
         articles, chunks = self.catalog.counts()
         return Examination(
             articles=articles,
             chunks=chunks,
             vectors_missing=missing,
             vectors_stray=orphans,
-            keyword_chunks=saved.count if saved is not None else None,
-            keyword_current=saved is not None
-            and saved.tokenizer == TOKENIZER
-            and saved.generation == self.catalog.generation,
-            interrupted=(self.folder / DIRTY_MARKER).exists(),
+            keyword_chunks=keyword_chunks,
+            keyword_current=keyword_current,
+            interrupted=self._marker.present(),
         )
 
     def repair_all(self) -> dict[str, int]:
         """Repair vectors and the keyword index from the catalog, under the write lock."""
-        self._begin_write()
-        try:
+        with self.writing():
             return self.repair()
-        finally:
-            self._end_write()
-            self._unlock()
 
     def vector_gap(self) -> tuple[int, int]:
         """(catalog chunks without a vector, vectors of no catalog chunk)."""
-        known, stored = self.catalog.chunk_ids(), self.vectors.ids()
-        return len(known - stored), len(stored - known)
+        return vector_gap(self.catalog, self.vectors)
 
     def _heal_vectors(self) -> None:
         """Restore vectors and the keyword index from the catalog when an earlier write was
         cut short (its marker is there and no process holds the write lock) or when the
         vectors do not match the catalog, with a message saying so. A write in progress in
         another process is left alone: it repairs its own."""
-        interrupted = (self.folder / DIRTY_MARKER).exists()
+        interrupted = self._marker.present()
         if not interrupted and self.vectors.count() == self.catalog.counts()[1]:
             return
-        try:
-            self._lock()
+        try:  # taken first to see whether another process writes; repair_all writes under it
+            self._lock.acquire()
         except (IndexBusyError, OSError):  # another writer, or a folder we may not write
             return
         if interrupted:
@@ -309,7 +160,7 @@ class NewsIndex:
             return
         missing, orphans = self.vector_gap()
         if not (missing or orphans):
-            self._unlock()
+            self._lock.release()
             return
         log.warning(
             "newsqa: the vectors of %s do not match its catalog (%d chunks without a "
@@ -320,10 +171,6 @@ class NewsIndex:
         )
         self.repair_all()
 
-    @staticmethod
-    def _chunking(settings: Settings) -> dict[str, Any]:
-        return {**settings.chunking.model_dump(), "splitter": SPLITTER, "embedded": "title+chunk"}
-
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -331,7 +178,7 @@ class NewsIndex:
         return self._embedder
 
     def close(self) -> None:
-        self._unlock()
+        self._lock.release()
         self.catalog.close()
 
     def __enter__(self) -> NewsIndex:
@@ -340,373 +187,92 @@ class NewsIndex:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- writing: lock, crash marker, repair ---------------------------------------
-    def _lock(self) -> None:
-        if self._lock_handle is not None:
-            return
-        handle = open(self.folder / LOCK_FILE, "a+")  # noqa: SIM115 - held until close
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            raise IndexBusyError(
-                f"index {self.folder} is being written by another newsqa process; "
-                "wait for it to finish"
-            ) from None
-        self._lock_handle = handle
-
-    def _unlock(self) -> None:
-        if self._lock_handle is not None:
-            self._lock_handle.close()
-            self._lock_handle = None
-
-    def _begin_write(self) -> None:
-        self._lock()
-        if (self.folder / DIRTY_MARKER).exists():
+    # -- writing: one context for the lock, the crash marker and derived state ---------
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The one way into a write, like sqlite3's `with connection:`: takes the write lock
+        (IndexBusyError while another process holds it), repairs what an interrupted earlier
+        write left, and marks the folder as being written; on leaving, even by an error,
+        brings the keyword index and the manifest up to the catalog, clears the mark and
+        releases the lock."""
+        self._lock.acquire()
+        if self._marker.present():
             self.repair()
-        (self.folder / DIRTY_MARKER).write_text(str(os.getpid()))
-        self._keywords_writing = self._keywords_for_writing()
-
-    def _end_write(self) -> None:
-        if self._keywords_writing is not None:
-            self._keywords_writing.close_writer()
-            self._keywords_writing = None
-        self._refresh_derived()
-        (self.folder / DIRTY_MARKER).unlink(missing_ok=True)
+        self._marker.set()
+        self._keywords.begin_write()
+        try:
+            yield
+        finally:
+            self._keywords.end_write()
+            self._refresh_derived()
+            self._marker.clear()
+            self._lock.release()
 
     def repair(self) -> dict[str, int]:
         """Make Chroma and BM25 match the catalog after an interrupted write."""
-        known = self.catalog.chunk_ids()
-        stored = self.vectors.ids()
-        orphans = sorted(stored - known)
-        missing = sorted(known - stored)
-        self.vectors.delete_ids(orphans)
-        if missing:
-            article_ids = sorted({chunk_id.rsplit(":", 1)[0] for chunk_id in missing})
-            wanted = set(missing)
-            for article_id in article_ids:
-                article = self.catalog.article(article_id)
-                chunks = [c for c in self.catalog.chunks_of([article_id]) if c.id in wanted]
-                if article and chunks:
-                    sentences = self.catalog.sentences_of(article_id)
-                    self._write_vectors([IndexedArticle(article, sentences, chunks)])
+        orphans, restored = restore_vectors(self.catalog, self.vectors, self._embed_and_store)
         self._refresh_derived(force=True)
-        return {"orphans_deleted": len(orphans), "chunks_restored": len(missing)}
+        return {"orphans_deleted": orphans, "chunks_restored": restored}
 
     def _refresh_derived(self, force: bool = False) -> None:
         """Rebuild the keyword index when forced or when it did not follow the catalog (the
-        writes below keep it current), and update the manifest counts."""
+        writes keep it current), and update the manifest counts."""
         generation = self.catalog.generation
-        current = self._bm25
-        if force or current is None or current.generation != generation:
-            bm25 = None if force else self._saved_keyword_index()
-            self._bm25 = bm25 if bm25 is not None else self._build_keyword_index()
+        self._keywords.refresh(generation, force)
         articles, chunks = self.catalog.counts()
         m = self.manifest
         if force or (m.articles, m.chunks, m.generation) != (articles, chunks, generation):
             m.articles, m.chunks, m.generation = articles, chunks, generation
             m.write(self.folder)
 
-    def _saved_keyword_index(self, stale: bool = False) -> ChunkBM25 | None:
-        """The saved keyword index, when it counts today's tokens of today's catalog (with
-        `stale`, of any catalog generation)."""
-        saved = ChunkBM25.load(self.folder / "bm25")
-        tokenizer = saved.tokenizer if saved else ChunkBM25.saved_tokenizer(self.folder / "bm25")
-        if tokenizer is not None and tokenizer != TOKENIZER:
-            log.warning(
-                "newsqa: the keyword index of %s counts other word tokens (%s, now %s); "
-                "rebuilding it from the catalog (no re-embedding)",
-                self.folder,
-                tokenizer,
-                TOKENIZER,
-            )
-            return None
-        if saved is None:
-            if tokenizer is not None:  # a state file, but no index this newsqa reads
-                log.warning(
-                    "newsqa: the keyword index of %s was made by an older newsqa or is "
-                    "unreadable; rebuilding it from the catalog (no re-embedding)",
-                    self.folder,
-                )
-            return None
-        return saved if stale or saved.generation == self.catalog.generation else None
-
-    def _keyword_files(self) -> list[Path]:
-        folder = self.folder / "bm25"
-        return [p for p in folder.iterdir() if p.stat().st_size] if folder.is_dir() else []
-
-    def _build_keyword_index(self, folder: Path | None = None) -> ChunkBM25:
-        """The keyword index rebuilt from the catalog (O(chunks): for repairs only)."""
-        entries = (KeywordEntry(*row) for row in self.catalog.keyword_rows())
-        return ChunkBM25.build(folder or self.folder / "bm25", entries, self.catalog.generation)
-
-    def _keywords_for_writing(self) -> ChunkBM25:
-        """The keyword index a write updates, brought up to the catalog first if it is not."""
-        if self._bm25 is None or self._bm25.generation != self.catalog.generation:
-            self._bm25 = self._saved_keyword_index() or self._build_keyword_index()
-        return self._bm25
-
-    def _commit_keywords(self, keywords: ChunkBM25) -> None:
-        keywords.commit(self.catalog.generation)
-        self._bm25 = keywords
-
-    def _index_keywords(self, items: Sequence[IndexedArticle], replaced: Sequence[str]) -> None:
-        """Add the chunks of `items` (committed to the catalog) to the keyword index, in
-        place of the chunks of the `replaced` articles: O(chunks written)."""
-        keywords = self._keywords_writing  # brought up to the catalog when the write began
-        assert keywords is not None
-        keywords.delete_articles(replaced)
-        keywords.add(
-            KeywordEntry(
-                chunk.id,
-                item.article.id,
-                f"{item.article.title}\n{chunk.text}",
-                item.article.published_ts,
-            )
-            for item in items
-            for chunk in item.chunks
-        )
-        self._commit_keywords(keywords)
-
     @property
     def bm25(self) -> ChunkBM25:
-        current = self._bm25
-        if current is not None and current.generation == self.catalog.generation:
-            return current
-        with self._bm25_lock:  # one thread loads or builds it; the others wait for that one
-            return self._current_keyword_index()
-
-    def _current_keyword_index(self) -> ChunkBM25:
-        writing_here = self._keywords_writing
-        if writing_here is not None:  # a write of this process: read what it last committed
-            return writing_here
-        if self._bm25 is None or self._bm25.generation != self.catalog.generation:
-            writing = self._lock_handle is not None or (self.folder / DIRTY_MARKER).exists()
-            # while another process writes, its keyword index may be a commit behind or ahead
-            # of the catalog: read it as it is (hits of chunks the view lacks are dropped)
-            loaded = self._saved_keyword_index(stale=writing)
-            if loaded is None:
-                if not self._keyword_files() and self.catalog.counts()[1]:
-                    log.warning(
-                        "newsqa: the keyword index of %s is missing or empty; rebuilding it "
-                        "from the catalog (no re-embedding)",
-                        self.folder,
-                    )
-                loaded = self._rebuild_when_idle()
-            self._bm25 = loaded
-        return self._bm25
-
-    def _rebuild_when_idle(self) -> ChunkBM25:
-        """Rebuild the keyword index on reading: in the index folder, so the next process need
-        not rebuild it, when no write is under way (a writer brings its own up to date) and
-        the folder is writable; else in a private folder, for this process only."""
-        try:  # a handle of its own: a writer thread of this process holding the lock wins
-            handle = open(self.folder / LOCK_FILE, "a+")  # noqa: SIM115 - closed below
-        except OSError:
-            handle = None
-        try:
-            if handle is not None and self._lock_handle is None:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                if not (self.folder / DIRTY_MARKER).exists():
-                    return self._build_keyword_index()
-        except OSError:  # BlockingIOError included: a write is under way
-            pass
-        finally:
-            if handle is not None:
-                handle.close()
-        private = Path(tempfile.mkdtemp(prefix="newsqa-keywords-"))
-        return self._build_keyword_index(private / "bm25")
+        """The keyword index at the catalog's generation (loaded or rebuilt when it is not)."""
+        return self._keywords.for_reading()
 
     # -- ingest ----------------------------------------------------------------------
     def prepare(self, article: Article) -> IndexedArticle:
         """Split an article into sentences and model-sized chunks."""
-        sentences = split_sentences(article.id, article.text)
-        title_tokens = self.embedder.count_tokens([article.title + "\n"])[0]
-        cfg = self.settings.chunking
-        chunks = chunk_sentences(
-            sentences,
-            article.text,
-            count_tokens=self.embedder.count_tokens,
-            max_words=cfg.max_words,
-            max_tokens=min(cfg.max_tokens, self.embedder.max_tokens),
-            overlap=cfg.overlap_sentences,
-            reserved_tokens=2 + title_tokens,
-        )
-        return IndexedArticle(article, sentences, chunks)
+        return prepare_article(article, self.embedder, self.settings.chunking)
 
-    def _write_vectors(self, items: Sequence[IndexedArticle]) -> list[IndexedArticle]:
-        """Embed and store the chunks of `items`; returns them with sentence vectors."""
-        pairs = [(item, c) for item in items for c in item.chunks]
-        if not pairs:
-            return list(items)
-        texts, spans = [], []
-        for item, chunk in pairs:
-            prefix = len(item.article.title) + 1  # embedding_text puts "title\n" first
-            texts.append(embedding_text(item.article.title, chunk.text))
-            spans.append(
-                [
-                    (
-                        prefix + max(s.start, chunk.start) - chunk.start,
-                        prefix + min(s.end, chunk.end) - chunk.start,
-                    )
-                    for s in item.sentences[chunk.sentence_start : chunk.sentence_end]
-                ]
-            )
-        vectors, pooled = self.embedder.embed_with_spans(texts, spans)
-        self.vectors.upsert(
-            [c.id for _, c in pairs],
-            vectors,
-            [c.text for _, c in pairs],
-            [chunk_metadata(item.article, c) for item, c in pairs],
-        )
-        embedded, start = [], 0
-        for item in items:  # pairs run item by item, so each item's spans are one slice
-            end = start + len(item.chunks)
-            vectors_of_item = sentence_vectors(item, pooled[start:end], self.embedder.dimensions)
-            embedded.append(replace(item, sentence_vectors=vectors_of_item))
-            start = end
-        return embedded
+    def _embed_and_store(self, items: Sequence[IndexedArticle]) -> list[IndexedArticle]:
+        return embed_and_store(items, self.embedder, self.vectors)
 
     def ingest(
         self, sources: Iterable[str | Path], on_progress: ProgressCallback | None = None
     ) -> IngestReport:
-        """Add files and folders; unchanged articles are skipped, changed ones replaced."""
-        return self.ingest_articles(self._articles_from(sources), on_progress)
-
-    def _articles_from(
-        self, sources: Iterable[str | Path]
-    ) -> Iterable[tuple[int, int, Article | SourceError]]:
-        expanded = list(expand_sources(sources))
-        policy = FetchPolicy.from_settings(self.settings)
+        """Add files, folders and URLs; unchanged articles are skipped, changed ones replaced."""
         options = LoadOptions.from_settings(self.settings)
-        for number, item in enumerate(expanded, start=1):
-            if isinstance(item, SourceError):
-                yield number, len(expanded), item
-                continue
-            if isinstance(item, str):
-                try:
-                    yield number, len(expanded), load_url(item, policy)
-                except SourceError as exc:
-                    yield number, len(expanded), exc
-                continue
-            for result in load_source(item, options):
-                yield number, len(expanded), result
+        policy = FetchPolicy.from_settings(self.settings)
+        return self.ingest_articles(load_sources(sources, options, policy), on_progress)
 
     def ingest_articles(
-        self,
-        results: Iterable[tuple[int, int, Article | SourceError]],
-        on_progress: ProgressCallback | None = None,
+        self, results: Iterable[Loaded], on_progress: ProgressCallback | None = None
     ) -> IngestReport:
-        """Ingest loaded articles given as (source number, source total, article or error)."""
-        report = IngestReport()
-        started = time.perf_counter()
-        batch: dict[str, tuple[IndexedArticle, bool]] = {}
-        copies: list[StoredCopy] = []
-        done = total = 0
-
-        def tell() -> None:
-            if on_progress:
-                on_progress(
-                    Progress(
-                        done,
-                        total,
-                        len(report.added) + len(report.updated),
-                        report.chunks_written,
-                        time.perf_counter() - started,
-                    )
-                )
-
-        def flush() -> None:
-            if not batch and not copies:
-                return
-            items = [item for item, _ in batch.values()]
-            replaced = [item.article.id for item, was_there in batch.values() if was_there]
-            self.vectors.delete_articles(replaced)
-            embedded = self._write_vectors(items)
-            report.chunks_written += sum(len(i.chunks) for i in items)
-            self.catalog.commit(embedded, copies)
-            self._index_keywords(items, replaced)
-            batch.clear()
-            copies.clear()
-            pending.clear()  # committed: found through the catalog's band keys from now on
-            tell()
-
-        self._begin_write()
-        try:
-            self._fill_copy_bands()
-            pending = SignatureTable([], [])  # articles of this ingest not committed yet
-            for number, source_total, result in results:
-                total = source_total
-                if number > done + 1:
-                    done = number - 1
-                    tell()
-                if isinstance(result, SourceError):
-                    report.failed.append(result)
-                    continue
-                article = result
-                known_fingerprint = self.catalog.fingerprint(article.id)
-                if article.fingerprint in (
-                    known_fingerprint,
-                    self.catalog.copy_fingerprint(article.id),
-                ):
-                    report.unchanged.append(article.id)
-                    continue
-                row = signature(article.text)
-                if known_fingerprint is None:
-                    original = self._original_of(article.id, row, pending)
-                    if original:
-                        copies.append(StoredCopy(article, original[0]))
-                        report.copies.append(article.id)
-                        continue
-                try:
-                    prepared = self.prepare(article)
-                except NewsQAError as exc:
-                    report.failed.append(SourceError(article.source, str(exc)))
-                    continue
-                if not prepared.chunks:
-                    report.failed.append(SourceError(article.source, "no sentences in the text"))
-                    continue
-                (report.updated if known_fingerprint else report.added).append(article.id)
-                batch[article.id] = (
-                    replace(prepared, signature=row),
-                    known_fingerprint is not None,
-                )
-                pending.put(article.id, row)
-                if sum(len(i.chunks) for i, _ in batch.values()) >= (
-                    self.settings.ingest.commit_every
-                ):
-                    flush()
-            flush()
-            done = total
-            tell()
-        finally:
-            self._end_write()
-            self._unlock()
-        report.seconds = time.perf_counter() - started
-        return report
-
-    def _fill_copy_bands(self) -> None:
-        """Band keys of every stored article, once, when the catalog was made before the
-        band table (or with other bands); signatures missing too are computed and stored."""
-        if self.catalog.copy_bands_current():
-            return
-        ids, stored, texts = self.catalog.signatures()
-        blobs, computed = {}, set()
-        for article_id, blob, text in zip(ids, stored, texts, strict=True):
-            if blob is None:
-                blob = signature(text).tobytes()
-                computed.add(article_id)
-            blobs[article_id] = blob
-        self.catalog.store_copy_bands(blobs, computed)
-
-    def _original_of(
-        self, article_id: str, row: np.ndarray, pending: SignatureTable
-    ) -> tuple[str, float] | None:
-        """The stored or pending article `row` copies, if any: stored candidates share a
-        band key with it (an indexed lookup), then each is confirmed on its signature."""
-        return original_among(
-            article_id, row, self.catalog.copy_candidates(band_keys(row)), pending
+        """Ingest what the ingest layer loaded: articles stored unchanged are skipped, copies
+        of stored stories kept as aliases, changed ones replaced; load errors are reported."""
+        batches = IngestBatches(
+            self.catalog,
+            self.prepare,
+            self._commit_batch,
+            self.settings.ingest.commit_every,
+            on_progress,
         )
+        with self.writing():
+            batches.run(results)
+        return batches.finish()
+
+    def _commit_batch(
+        self,
+        items: Sequence[IndexedArticle],
+        replaced: Sequence[str],
+        copies: Sequence[StoredCopy],
+    ) -> None:
+        """Vectors first, then one catalog transaction, then the keyword index."""
+        self.vectors.delete_articles(replaced)
+        embedded = self._embed_and_store(items)
+        self.catalog.commit(embedded, copies)
+        self._keywords.add(items, replaced)
 
     # -- delete, stats -----------------------------------------------------------------
     def delete(self, article_ids: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -715,17 +281,10 @@ class NewsIndex:
         present = [a for a in article_ids if known(a) or self.catalog.copy_fingerprint(a)]
         missing = [a for a in article_ids if a not in present]
         if present:
-            self._begin_write()
-            try:
+            with self.writing():
                 self.vectors.delete_articles(present)
                 self.catalog.delete(present)
-                keywords = self._keywords_writing  # brought up to the catalog at the start
-                assert keywords is not None
-                keywords.delete_articles(present)
-                self._commit_keywords(keywords)
-            finally:
-                self._end_write()
-                self._unlock()
+                self._keywords.delete_articles(present)
         return present, missing
 
     def require_article(self, article_id: str) -> Article:
@@ -735,6 +294,8 @@ class NewsIndex:
         return article
 
     def stats(self) -> dict[str, Any]:
+        """What the index holds and how it was built, for `newsqa stats` and the Library
+        (which add the followed feeds: `following.stats_with_feeds`)."""
         articles, chunks = self.catalog.counts()
         first, last = self.catalog.date_range()
         return {
@@ -746,7 +307,6 @@ class NewsIndex:
             "revised": self.catalog.revised_count(),
             "partial": self.catalog.partial_count(),
             "undated": self.catalog.undated_count(),
-            "feeds": len(FeedState.load(self.folder).feeds),
             "vectors_stored": self.vectors.count(),
             "outlets": self.catalog.outlets(),
             "published_from": first.date().isoformat() if first else None,

@@ -12,8 +12,9 @@ import pytest
 
 from assistant.chat.session import ChatService
 from assistant.evaluate.dataset import load_questions
-from assistant.index.build import LOCK_FILE, NewsIndex
-from assistant.index.subscriptions import STATE_FILE
+from assistant.following import STATE_FILE
+from assistant.index.build import NewsIndex
+from assistant.index.locking import LOCK_FILE
 from assistant.pipeline import Assistant
 from assistant.retrieve.search import HybridSearch
 from assistant.settings import load_settings

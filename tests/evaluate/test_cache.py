@@ -19,6 +19,7 @@ from assistant.evaluate.cache import (
 )
 from assistant.evaluate.realtimeqa2023 import load_articles
 from assistant.index.build import NewsIndex
+from assistant.ingest.loaded import Loaded
 from assistant.settings import load_settings
 
 CHUNKING = {"max_words": 200, "max_tokens": 256, "overlap_sentences": 1, "splitter": "nupunkt"}
@@ -87,7 +88,7 @@ def test_a_build_that_stopped_halfway_is_finished_and_only_then_stamped(tmp_path
     folder = cached_index_folder(settings, embedder, "demo", corpus)
     # what an interrupted build leaves: some articles stored, no stamp
     with NewsIndex.open(settings, str(folder), embedder=embedder, create=True) as index:
-        index.ingest_articles([(1, 3, articles[0])])
+        index.ingest_articles([Loaded(1, 3, articles[0])])
     assert not (folder / STAMP_FILE).exists()
     finished = open_cached_index(settings, embedder, "demo", corpus, articles)
     with finished.index:

@@ -14,6 +14,7 @@ from assistant.evaluate.dataset import Question
 from assistant.evaluate.realtimeqa import load_realtimeqa
 from assistant.evaluate.realtimeqa2023 import ARTICLES, load_realtimeqa2023
 from assistant.index.build import NewsIndex
+from assistant.ingest.loaded import loaded_articles
 from assistant.ingest.loaders import article_from_record
 from assistant.pipeline import Assistant
 from assistant.retrieve.search import HybridSearch
@@ -37,7 +38,7 @@ def realtimeqa_index_dir(tmp_path_factory: pytest.TempPathFactory, embedder) -> 
     folder = tmp_path_factory.mktemp("realtimeqa") / "index"
     settings = load_settings(indexes_dir=folder.parent)
     with NewsIndex.open(settings, str(folder), embedder=embedder, create=True) as index:
-        report = index.ingest_articles((i + 1, len(articles), a) for i, a in enumerate(articles))
+        report = index.ingest_articles(loaded_articles(articles))
     assert not report.failed, report.failed
     return folder
 
@@ -119,6 +120,6 @@ def test_realtimeqa_2023q1_every_question_cites_nothing_after_its_date(tmp_path,
     assert len(tempted) >= 15
     settings = load_settings(indexes_dir=tmp_path)
     with NewsIndex.open(settings, "rtqa23-reduced", embedder=embedder, create=True) as index:
-        report = index.ingest_articles((i + 1, len(articles), a) for i, a in enumerate(articles))
+        report = index.ingest_articles(loaded_articles(articles))
         assert not report.failed, report.failed
         assert_nothing_cited_after_as_of(index, questions, embedder)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import IndexMismatchError, IndexNotFoundError
-from assistant.index.build import DIRTY_MARKER, NewsIndex, embedding_text
+from assistant.index.build import NewsIndex
+from assistant.index.locking import DIRTY_MARKER
+from assistant.index.prepare import embedding_text
 from assistant.settings import load_settings
 from tests.helpers import SAMPLE_ARTICLES, write_article
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from assistant.errors import SourceError
+from assistant.following import FeedState, poll_feeds, stats_with_feeds
 from assistant.index.build import NewsIndex
-from assistant.index.subscriptions import FeedState, poll_feeds
 from assistant.ingest.feeds import Feed, FeedEntry, entry_article, html_to_text, parse_feed
 from assistant.ingest.web import FetchPolicy
 from assistant.settings import load_settings
@@ -94,7 +94,7 @@ def test_feed_entries_are_fetched_and_a_dead_link_falls_back_to_the_entry_text(s
         [poll] = polls
         assert (poll.entries, poll.fetched, poll.title) == (5, 4, "Coastal Wire")
         assert [n.source for n in poll.partial] == [site.url("/gone")]
-        stats = index.stats()
+        stats = stats_with_feeds(index)
         assert (stats["articles"], stats["partial"], stats["feeds"]) == (4, 1, 1)
         partial = [a for a in index.catalog.articles() if a.partial]
         assert partial[0].title == "Kell ferry suspended for engine work"

@@ -8,6 +8,7 @@ import pytest
 from assistant.evaluate.realtimeqa import load_realtimeqa
 from assistant.evaluate.retrieval import article_ranking, retrieval_scores
 from assistant.index.build import NewsIndex
+from assistant.ingest.loaded import loaded_articles
 from assistant.retrieve.search import HybridSearch
 from assistant.settings import load_settings
 from tests.helpers import REPO
@@ -27,7 +28,7 @@ def test_hybrid_beats_dense_and_matches_bm25_on_realtimeqa_dev(tmp_path, embedde
     articles = [a for a in data.articles if a.id in wanted]
     with NewsIndex.open(load_settings(indexes_dir=tmp_path), "rtqa", embedder=embedder,
                         create=True) as index:  # fmt: skip
-        index.ingest_articles((i + 1, len(articles), a) for i, a in enumerate(articles))
+        index.ingest_articles(loaded_articles(articles))
         search = HybridSearch(index, embedder, collapse_copies=False)
         vectors = {q.id: embedder.embed([q.question])[0] for q in data.questions}
         scores = {

@@ -1,5 +1,8 @@
 """Feeds an index follows: remembered in feeds.json in the index folder, re-polled with
-conditional GETs, and only new or changed entries fetched and ingested."""
+conditional GETs, and only new or changed entries fetched and ingested.
+
+Following sits above the index: it ingests through `NewsIndex.ingest_articles` and keeps its
+own state beside the index's files; the index knows nothing of feeds."""
 
 from __future__ import annotations
 
@@ -14,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import IndexStateError, SourceError
 from assistant.ingest.feeds import entry_article, fetch_feed
+from assistant.ingest.loaded import Loaded
 from assistant.ingest.web import FetchPolicy
-from assistant.types import Article
 
 if TYPE_CHECKING:
-    from assistant.index.build import IngestReport, NewsIndex, ProgressCallback
+    from assistant.index.build import NewsIndex
+    from assistant.index.reports import IngestReport, ProgressCallback
 
 STATE_FILE = "feeds.json"
 
@@ -107,7 +111,7 @@ def poll_feeds(
     taken: dict[str, tuple[FeedRecord, str, str]] = {}  # article id -> (feed, key, digest)
     seen: dict[str, set[str]] = {}
 
-    def results() -> Iterator[tuple[int, int, Article | SourceError]]:
+    def results() -> Iterator[Loaded]:
         number = 0
         for poll in polls:
             record = state.follow(poll.url)
@@ -118,7 +122,7 @@ def poll_feeds(
                 poll.error = exc
                 record.last_result = f"failed: {exc.reason}"
                 number += 1
-                yield number, number, exc
+                yield Loaded(number, number, exc)
                 continue
             if feed is None:
                 poll.not_modified = True
@@ -138,11 +142,11 @@ def poll_feeds(
                 try:
                     article = entry_article(entry, feed, policy, poll.partial.append)
                 except SourceError as exc:
-                    yield number, number, exc
+                    yield Loaded(number, number, exc)
                     continue
                 poll.fetched += 1
                 taken[article.id] = (record, entry.key, entry.digest)
-                yield number, number, article
+                yield Loaded(number, number, article)
             record.last_result = f"{poll.entries} entries, {poll.fetched} new or changed"
 
     if write_lock is None:
@@ -160,3 +164,16 @@ def poll_feeds(
         record.entries = {k: v for k, v in record.entries.items() if k in keys}
     state.save()
     return polls, report
+
+
+def stats_with_feeds(index: NewsIndex) -> dict[str, Any]:
+    """The index's stats with the number of feeds it follows under "feeds", in the place
+    `newsqa stats --json` has always given it (after "undated")."""
+    of_index = index.stats()
+    followed = len(FeedState.load(index.folder).feeds)
+    stats: dict[str, Any] = {}
+    for key, value in of_index.items():
+        stats[key] = value
+        if key == "undated":
+            stats["feeds"] = followed
+    return stats
