@@ -68,6 +68,7 @@ class IngestBatches:
         self._on_progress = on_progress
         self._started = time.perf_counter()
         self._batch: dict[str, tuple[IndexedArticle, bool]] = {}  # id -> (item, replaces one)
+        self._batch_chunks = 0  # chunks in the batch (summed as it fills: batches are big)
         self._copies: list[StoredCopy] = []
         self._pending = SignatureTable([], [])  # articles of this ingest not committed yet
         self._done = self._total = 0
@@ -115,9 +116,11 @@ class IngestBatches:
             report.failed.append(SourceError(article.source, "no sentences in the text"))
             return
         (report.updated if known_fingerprint else report.added).append(article.id)
+        earlier = self._batch.get(article.id)  # the same article twice in one ingest
+        self._batch_chunks += len(prepared.chunks) - (len(earlier[0].chunks) if earlier else 0)
         self._batch[article.id] = (replace(prepared, signature=row), known_fingerprint is not None)
         self._pending.put(article.id, row)
-        if sum(len(i.chunks) for i, _ in self._batch.values()) >= self._commit_every:
+        if self._batch_chunks >= self._commit_every:
             self._flush()
 
     def _flush(self) -> None:
@@ -128,6 +131,7 @@ class IngestBatches:
         self._commit(items, replaced, self._copies)
         self.report.chunks_written += sum(len(i.chunks) for i in items)
         self._batch.clear()
+        self._batch_chunks = 0
         self._copies.clear()
         self._pending.clear()  # committed: found through the catalog's band keys from now on
         self._tell()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.index.build import NewsIndex
+from assistant.ingest.loaded import loaded_articles
 from assistant.pipeline import Assistant
 from assistant.retrieve.rows import BoundedCache, article_of_chunk
 from assistant.retrieve.search import HybridSearch
@@ -82,7 +83,7 @@ def index_of_2000(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     articles = filler_articles(2000)
     settings = load_settings(indexes_dir=folder.parent)
     with NewsIndex.open(settings, str(folder), embedder=embedder, create=True) as index:
-        report = index.ingest_articles((i + 1, len(articles), a) for i, a in enumerate(articles))
+        report = index.ingest_articles(loaded_articles(articles))
     assert len(report.added) == 2000 and not report.copies
     return folder
 
@@ -110,7 +111,7 @@ def test_after_adding_one_article_a_question_reads_only_that_articles_rows_anew(
         assert sum(rows_read_by(index, ask).values()) == 0  # asked again: all cached
 
         ferry = ferry_article()
-        index.ingest_articles([(1, 1, ferry)])
+        index.ingest_articles(loaded_articles([ferry]))
         chunks = len(index.catalog.chunks_of([ferry.id]))
         sentences = len(index.catalog.sentences_of(ferry.id))
         after_add = rows_read_by(index, ask)
