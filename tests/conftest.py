@@ -39,6 +39,10 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # `make test`: workers, not threads, use the cores
+        import torch
+
+        torch.set_num_threads(1)
     return Embedder.packaged()
 
 

@@ -4,18 +4,21 @@ the `newsqa` command run in this process. Fixtures live in conftest.py."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+import httpx
 import numpy as np
 import pytest
 
@@ -266,3 +269,89 @@ def ask_in_browser(page, question: str) -> None:
     """Type `question` into the chat of the page and press Ask."""
     page.locator("#question textarea").fill(question)
     page.locator("#ask").click()
+
+
+# -- the public question sets -------------------------------------------------------------
+
+CORPORA = REPO.parent / "shared" / "corpora"
+HEAD_WORDS = 150  # an article cut to its first paragraphs: about one chunk
+
+
+def first_paragraphs(text: str, words: int) -> str:
+    kept, count = [], 0
+    for paragraph in (p for p in text.split("\n") if p.strip()):
+        kept.append(paragraph)
+        count += len(paragraph.split())
+        if count >= words:
+            break
+    return "\n\n".join(kept)
+
+
+def assert_nothing_cited_after_as_of(index: Any, questions: Sequence[Any], embedder: Any) -> None:
+    """Ask every question as of its date, as `newsqa eval` does, and check every citation."""
+    from assistant.pipeline import Assistant
+    from assistant.retrieve.search import HybridSearch
+
+    assistant = Assistant(HybridSearch(index, embedder))
+    late, dated = [], 0
+    for q in questions:
+        answer = assistant.ask(q.question, as_of=q.as_of)
+        assert answer.as_of == q.as_of
+        # a citation shows its own date and those of the outlets that also carried the story
+        shown = [(c.n, c.published) for c in answer.citations]
+        shown += [(c.n, k.published) for c in answer.citations for k in c.also_carried_by]
+        late += [(q.id, q.as_of, n, when) for n, when in shown if when and when > q.as_of]
+        dated += any(c.published for c in answer.citations)
+    assert late == []
+    # not vacuous: most questions are answered with dated citations
+    assert dated > len(questions) / 2
+
+
+# -- a server's REST API (background writes) ------------------------------------------------
+
+
+def api(url: str, path: str, body: dict | None = None) -> dict:
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"content-type": "application/json"} if body is not None else {}
+    request = urllib.request.Request(f"{url}{path}", data, headers)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def upload(url: str, paths: list[Path]) -> dict:
+    files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in paths]
+    response = httpx.post(f"{url}/api/articles", files=files, timeout=60)
+    assert response.status_code == 202, response.text
+    return response.json()["job"]
+
+
+def wait_for_job(url: str, job_id: int, timeout: float = 240) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = api(url, f"/api/jobs/{job_id}")["job"]
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.3)
+    pytest.fail(f"job {job_id} did not end in {timeout} s: {job}")
+
+
+def numbered_articles(folder: Path, count: int, start: int = 0) -> list[Path]:
+    """`count` distinct small articles: town n opens a bridge of n*10 metres."""
+    return [
+        write_article(
+            folder,
+            f"bridge-{n}.md",
+            f"Townsville {n} opens its new footbridge",
+            f"The council of Townsville {n} opened a footbridge of {n * 10 + 7} metres over "
+            f"the river Olm{n} on Monday. It cost {n + 2}.5 million euros, the mayor said. "
+            f"Cyclists from Townsville {n} may use it from June.",
+            outlet="Bridge Weekly",
+            published=f"2025-03-{1 + n % 27:02d}T09:00:00+00:00",
+        )
+        for n in range(start, start + count)
+    ]
+
+
+def served(root: Path, index: Path, port: int, **extra: str) -> tuple[list[str], dict]:
+    env = {**os.environ, "NEWSQA_INDEXES_DIR": str(root), **ONE_READER, **extra}
+    return serve_command("--index", str(index), "--port", str(port)), env

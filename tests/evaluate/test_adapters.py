@@ -8,9 +8,7 @@ import pytest
 from assistant.evaluate.realtimeqa import DEV_WEEKS, FOLDER, MIN_WORDS, load_realtimeqa
 from assistant.evaluate.realtimeqa2023 import load_realtimeqa2023, split_of
 from assistant.evaluate.rgb import load_rgb
-from tests.helpers import REPO
-
-CORPORA = REPO.parent / "shared" / "corpora"
+from tests.helpers import CORPORA
 
 
 @pytest.mark.skipif(not (CORPORA / "realtimeqa").is_dir(), reason="no RealTimeQA here")

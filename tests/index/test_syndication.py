@@ -16,9 +16,8 @@ from assistant.ingest.loaders import LoadOptions
 from assistant.ingest.sources import expand_sources, load_source
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import HybridSearch
-from tests.helpers import REPO, SAMPLE_ARTICLES, write_article
+from tests.helpers import CORPORA, SAMPLE_ARTICLES, write_article
 
-CORPORA = REPO.parent / "shared" / "corpora"
 WIRE_COPY = "b02-alaska-hawaiian-deal-wire.md"
 
 

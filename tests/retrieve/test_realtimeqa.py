@@ -11,9 +11,7 @@ from assistant.index.build import NewsIndex
 from assistant.ingest.loaded import loaded_articles
 from assistant.retrieve.search import HybridSearch
 from assistant.settings import load_settings
-from tests.helpers import REPO
-
-CORPORA = REPO.parent / "shared" / "corpora"
+from tests.helpers import CORPORA
 
 
 @pytest.mark.slow
