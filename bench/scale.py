@@ -233,15 +233,17 @@ def build_settings(work: Path) -> Any:
     return settings
 
 
-def measure(snapshot: Path, work: Path) -> dict[str, float]:
-    """At one size: add 100 articles to a copy of the snapshot, then ask questions of it."""
+def measure(snapshot: Path, work: Path, in_place: bool = False) -> dict[str, float]:
+    """At one size: add 100 articles to a copy of the snapshot (or to the snapshot itself,
+    `in_place`), then ask questions of it."""
     from assistant.index.build import NewsIndex
 
     pool, questions = sentence_pool(CORPORA), corpus_questions(CORPORA)
     built = json.loads((snapshot / "scale.json").read_text())["articles"]
-    folder = work / f"measured-{snapshot.name}-{time.time_ns()}"  # Chroma caches by path
-    shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(snapshot, folder)
+    folder = snapshot
+    if not in_place:
+        folder = work / f"measured-{snapshot.name}-{time.time_ns()}"  # Chroma caches by path
+        shutil.copytree(snapshot, folder)
     settings = build_settings(work)
     try:
         with NewsIndex.open(settings, str(folder), embedder=SyntheticEmbedder()) as index:
@@ -256,7 +258,10 @@ def measure(snapshot: Path, work: Path) -> dict[str, float]:
             "disk_mb": disk_mb(folder),
         }
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if in_place:  # the next run adds the articles after these
+            (snapshot / "scale.json").write_text(json.dumps({"articles": built + ADDED}))
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
     print(f"scale: {row}", file=sys.stderr)
     return row
 
@@ -333,6 +338,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--build-only", action="store_true", help="with --keep: build, do not measure"
     )
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="with --measure: add the 100 articles to the kept indexes themselves (no copy)",
+    )
     parser.add_argument("--chart", type=Path, help="also draw the curves into this .svg/.png")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--reader", type=Path, help=argparse.SUPPRESS)  # the memory probe
@@ -354,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             snapshots = build(args.sizes, work)
         if args.build_only:
             return 0
-        rows = [measure(snapshot, work) for snapshot in snapshots]
+        rows = [measure(snapshot, work, args.in_place) for snapshot in snapshots]
     finally:
         if not (args.keep or args.measure):
             shutil.rmtree(work, ignore_errors=True)
