@@ -166,11 +166,13 @@ class Catalog:
             db = self._db
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
-            # the change log is complete from the generation it was first opened at
-            db.execute(
-                "INSERT OR IGNORE INTO meta SELECT 'changes_from', COALESCE("
-                "(SELECT value FROM meta WHERE key='generation'), '0')"
-            )
+            # the change log is complete from the generation it was first opened at (only
+            # written once: opening an index must not wait for another process's write)
+            if not db.execute("SELECT 1 FROM meta WHERE key='changes_from'").fetchone():
+                db.execute(
+                    "INSERT OR IGNORE INTO meta SELECT 'changes_from', COALESCE("
+                    "(SELECT value FROM meta WHERE key='generation'), '0')"
+                )
             for table, columns in _ADDED_COLUMNS.items():
                 present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
                 for name, declaration in columns:
