@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from assistant.index.bm25 import ChunkBM25, DateBounds
 from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
+from assistant.index.vector_store import metadata_matches
 from assistant.retrieve.dedupe import group_copies
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.fusion import reciprocal_rank_fusion
@@ -34,6 +35,7 @@ W_SENTENCE = 0.20
 W_TERMS = 0.15
 W_TITLE = 0.10
 W_BM25 = 1.5  # weight of the BM25 ranking against the dense one in the fusion
+OVERFETCH = 4  # a date-bounded dense query asks for this many times the candidates, unfiltered
 
 
 @dataclass(frozen=True)
@@ -257,9 +259,7 @@ class HybridSearch:
         found: list[list[str]] = []
         if mode in ("hybrid", "dense"):
             assert query_vector is not None
-            hits = self.index.vectors.query(
-                query_vector, self.candidates, where=self._chroma_where(view, filters)
-            )
+            hits = self._dense_hits(view, query_vector, filters)
             found.append([h.id for h in hits])
         if mode in ("hybrid", "bm25"):
             hits_bm25 = view.bm25.query(question, self.candidates * 3, self._keyword_dates(filters))
@@ -285,6 +285,24 @@ class HybridSearch:
         if self.collapse_copies:
             passages = self._collapse(passages)
         return passages[:k]
+
+    def _dense_hits(self, view: SearchView, vector: np.ndarray, filters: Filters) -> list:
+        """Chroma's nearest chunks within the filters. A filtered Chroma query costs more the
+        more chunks its filter lets through (at 1M chunks: 70 ms unfiltered, 2.6 s as of a date
+        halfway through), so it asks without the filter for OVERFETCH times the chunks and
+        keeps those inside: the same chunks whenever enough are inside. Only narrow bounds,
+        where the filter is cheap, are asked of Chroma; bounds after the newest article
+        hold nothing and are not asked at all."""
+        where = self._chroma_where(view, filters)
+        if where is None:
+            return self.index.vectors.query(vector, self.candidates)
+        if filters.since and (view.newest_ts is None or view.newest_ts < filters.since.timestamp()):
+            return []
+        nearest = self.index.vectors.query(vector, self.candidates * OVERFETCH)
+        inside = [h for h in nearest if metadata_matches(h.metadata, where)]
+        if len(inside) >= self.candidates or len(nearest) < self.candidates * OVERFETCH:
+            return inside[: self.candidates]
+        return self.index.vectors.query(vector, self.candidates, where=where)
 
     def _chroma_where(self, view: SearchView, filters: Filters) -> dict | None:
         """The Chroma `where` for `filters`: outlets and date bounds, and for the as-of time
