@@ -13,7 +13,8 @@ $(BIN)/python:
 # torch first, from its CPU wheel: any other order makes pip pull a multi-GB CUDA build.
 # constraints.txt pins the whole tree so the resolver never backtracks. (Installing with
 # --no-compile halved the install but made the test run compile the packages instead,
-# several processes at once: make test took 477 s against 416 s.)
+# several processes at once: make test took 477 s on a quiet machine, 416 s compiling at
+# install on a busier one.)
 PIP := $(BIN)/pip install --quiet
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) torch==2.13.0
