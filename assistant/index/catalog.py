@@ -129,12 +129,6 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _parts(ids: list[str], size: int = 500) -> Iterator[list[str]]:
-    """`ids` in pieces small enough for one SQL `IN (...)`."""
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
 def schema_columns(schema: str = _SCHEMA) -> dict[str, set[str]]:
     """The columns each table of `schema` declares."""
     tables: dict[str, set[str]] = {}
@@ -251,6 +245,15 @@ class Catalog:
         self.rows_read[table] += len(rows)
         return rows
 
+    def _select_in(self, table: str, sql: str, ids: Collection[str]) -> list[tuple]:
+        """The rows of `sql`, whose `{ids}` is an `IN` list, for every one of `ids` (asked in
+        pieces small enough for one SQL statement)."""
+        ids, rows = list(ids), []
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            rows += self._select(table, sql.format(ids=",".join("?" * len(part))), part)
+        return rows
+
     def changed_since(self, generation: int) -> set[str] | None:
         """Ids of the articles written or deleted after `generation` (an original counts as
         changed when its copies change); None when the log does not reach back that far."""
@@ -264,44 +267,37 @@ class Catalog:
 
     def chunks_by_id(self, chunk_ids: Collection[str]) -> dict[str, Chunk]:
         """The stored chunks among `chunk_ids`, by id."""
-        found: dict[str, Chunk] = {}
-        for part in _parts(list(chunk_ids)):
-            rows = self._select(
-                "chunks",
-                "SELECT article_id, n, sentence_start, sentence_end, start, end, text FROM chunks "
-                f"WHERE id IN ({','.join('?' * len(part))})",
-                part,
-            )
-            found.update((c.id, c) for c in (Chunk(*row) for row in rows))
-        return found
+        rows = self._select_in(
+            "chunks",
+            "SELECT article_id, n, sentence_start, sentence_end, start, end, text FROM chunks "
+            "WHERE id IN ({ids})",
+            chunk_ids,
+        )
+        return {c.id: c for c in (Chunk(*row) for row in rows)}
 
     def articles_by_id(self, article_ids: Collection[str]) -> dict[str, Article]:
         """The stored articles among `article_ids`, by id."""
-        found: dict[str, Article] = {}
-        for part in _parts(list(article_ids)):
-            rows = self._select(
-                "articles",
-                "SELECT id, title, text, outlet, url, published, authors, source, ingested_at, "
-                f"updated, partial FROM articles WHERE id IN ({','.join('?' * len(part))})",
-                part,
-            )
-            found.update((row[0], self._article(row)) for row in rows)
-        return found
+        rows = self._select_in(
+            "articles",
+            "SELECT id, title, text, outlet, url, published, authors, source, ingested_at, "
+            "updated, partial FROM articles WHERE id IN ({ids})",
+            article_ids,
+        )
+        return {row[0]: self._article(row) for row in rows}
 
     def copies_of(self, article_ids: Collection[str]) -> dict[str, tuple[Article, ...]]:
         """Stored copies of each of `article_ids` (text left empty), oldest first; an
         article without copies maps to ()."""
         found: dict[str, list[Article]] = {a: [] for a in article_ids}
-        for part in _parts(list(article_ids)):
-            rows = self._select(
-                "copies",
-                "SELECT id, title, '', outlet, url, published, authors, source, ingested_at, "
-                f"updated, 0, article_id FROM copies WHERE article_id IN "
-                f"({','.join('?' * len(part))}) ORDER BY ingested_at, id",
-                part,
-            )
-            for row in rows:
-                found[row[11]].append(self._article(row[:11]))
+        rows = self._select_in(
+            "copies",
+            "SELECT id, title, '', outlet, url, published, authors, source, ingested_at, "
+            "updated, 0, article_id FROM copies WHERE article_id IN ({ids}) "
+            "ORDER BY ingested_at, id",
+            article_ids,
+        )
+        for row in rows:
+            found[row[11]].append(self._article(row[:11]))
         return {a: tuple(c) for a, c in found.items()}
 
     def copied_outlets(self, outlets: Collection[str]) -> set[str]:
@@ -318,15 +314,10 @@ class Catalog:
 
     def dates_of(self, article_ids: Collection[str]) -> dict[str, int | None]:
         """The publication timestamp (None when undated) of each stored one of `article_ids`."""
-        found: dict[str, int | None] = {}
-        for part in _parts(list(article_ids)):
-            rows = self._select(
-                "articles",
-                f"SELECT id, published_ts FROM articles WHERE id IN ({','.join('?' * len(part))})",
-                part,
-            )
-            found.update((r[0], r[1]) for r in rows)
-        return found
+        rows = self._select_in(
+            "articles", "SELECT id, published_ts FROM articles WHERE id IN ({ids})", article_ids
+        )
+        return dict(rows)
 
     def undated_ids(self) -> set[str]:
         """Ids of the articles without a publication date."""
@@ -440,30 +431,17 @@ class Catalog:
         ).fetchall()
         return [tuple(row) for row in rows]
 
-    def all_chunks(self) -> list[Chunk]:
-        """Every chunk, in article and chunk order (one query, whatever the index size)."""
-        rows = self._select(
-            "chunks",
-            "SELECT article_id, n, sentence_start, sentence_end, start, end, text FROM chunks "
-            "ORDER BY article_id, n",
-        )
-        return [Chunk(*row) for row in rows]
-
     def chunk_counts(self) -> dict[str, int]:
         """Chunks per article id."""
         rows = self._db.execute("SELECT article_id, COUNT(*) FROM chunks GROUP BY article_id")
         return {article_id: int(count) for article_id, count in rows}
 
     def chunks_of(self, article_ids: Iterable[str]) -> list[Chunk]:
-        ids = list(article_ids)
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        rows = self._select(
+        rows = self._select_in(
             "chunks",
             "SELECT article_id, n, sentence_start, sentence_end, start, end, text FROM chunks "
-            f"WHERE article_id IN ({marks}) ORDER BY article_id, n",
-            ids,
+            "WHERE article_id IN ({ids}) ORDER BY article_id, n",
+            sorted(article_ids),  # sorted: the pieces come back in article order too
         )
         return [Chunk(*row) for row in rows]
 
@@ -733,13 +711,10 @@ class Catalog:
 
     def _originals_of(self, copy_ids: Sequence[str]) -> set[str]:
         """The articles that any of `copy_ids` is a stored copy of."""
-        found: set[str] = set()
-        for part in _parts(list(copy_ids)):
-            rows = self._db.execute(
-                f"SELECT article_id FROM copies WHERE id IN ({','.join('?' * len(part))})", part
-            )
-            found.update(r[0] for r in rows)
-        return found
+        rows = self._select_in(
+            "copies", "SELECT article_id FROM copies WHERE id IN ({ids})", copy_ids
+        )
+        return {r[0] for r in rows}
 
     def _bump_generation(self, changed: Collection[str]) -> None:
         """Move to the next generation, logging the ids of the articles it changed (and

@@ -101,16 +101,13 @@ class CatalogRows:
 
     # -- reads -----------------------------------------------------------------------
     def chunks(self, ids: Collection[str], generation: int) -> dict[str, Chunk]:
-        found = self._many(self._chunks, ids, generation, self.catalog.chunks_by_id)
-        return found  # type: ignore[return-value]
+        return self._many(self._chunks, ids, generation, self.catalog.chunks_by_id)  # type: ignore[return-value]
 
     def articles(self, ids: Collection[str], generation: int) -> dict[str, Article]:
-        found = self._many(self._articles, ids, generation, self.catalog.articles_by_id)
-        return found  # type: ignore[return-value]
+        return self._many(self._articles, ids, generation, self.catalog.articles_by_id)  # type: ignore[return-value]
 
     def copies(self, ids: Collection[str], generation: int) -> dict[str, tuple[Article, ...]]:
-        found = self._many(self._copies, ids, generation, self.catalog.copies_of)
-        return found  # type: ignore[return-value]
+        return self._many(self._copies, ids, generation, self.catalog.copies_of)  # type: ignore[return-value]
 
     def sentences(self, article_id: str, generation: int) -> list[Sentence]:
         return self._sentences_and_vectors(article_id, generation)[0]
