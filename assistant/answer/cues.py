@@ -33,33 +33,117 @@ DATE = re.compile(
     rf"|\b(?:{_WEEKDAYS})\b|\b(?:1[89]|20)\d\d\b",
     re.IGNORECASE,
 )
-_NUMBER_QUESTION = re.compile(
-    r"\bhow (?:many|much|long|far|old|large|big|high|tall|often)\b|\bwhat (?:percentage|percent|"
-    r"share|number|amount|rate|price|score|sum|figure|total|proportion|size|toll|cost|value)\b|"
-    r"\bby how\b|\bwhich (?:rate|number|percentage)\b|\bdeath toll\b|"
-    r"\bwhat\b(?:\s+[\w'’-]+){0,4}\s+(?:rate|percentage|price|toll|score|amount|figure|cost|"
-    r"value|share|temperature|size)s?\b",
-    re.IGNORECASE,
+# What a question asks for is read from its question clause (RealTimeQA questions open with
+# a sentence of context: "The IRS started accepting returns this week. When is the deadline?")
+# and, for "which/what ...", from the first of its next few words that names a kind of thing
+# ("which Ivy League school" asks for an organisation, "which massive figure" for a number).
+Asked = Literal["number", "date", "person", "place", "organisation", "named", "thing"]
+_WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"(?<=[.?!:])\s+")
+_HOW_MUCH = re.compile(
+    r"how (?:many|much|long|far|old|large|big|high|tall|often|fast|deep)\b", re.IGNORECASE
 )
-_DATE_QUESTION = re.compile(
-    r"^\s*when\b|\bwhat (?:year|date|day|month|time)\b|\bwhich (?:year|date|day|month)\b|"
-    r"\bsince when\b",
-    re.IGNORECASE,
+_NUMBER_PHRASE = re.compile(r"\bdeath toll\b|\bby how\b", re.IGNORECASE)
+_WHEN = re.compile(r"when\b|how soon\b", re.IGNORECASE)
+_NAMED = re.compile(r"\bname of\b|\bcalled\b", re.IGNORECASE)
+_PERSON_NAME = re.compile(r"what is (?:his|her|their) name\b", re.IGNORECASE)
+HEAD_WORDS = 4  # "which Ivy League school": the kind is named within this many words
+_NOUNS: tuple[tuple[Asked, str], ...] = (
+    (
+        "number",
+        "percentage|percent|share|number|amount|rate|price|score|sum|figure|total|proportion|"
+        "size|toll|cost|value|magnitude|age|temperature|speed|fine|salary|valuation|distance|"
+        "height|weight|count|tally|budget|fee|fare|wage",
+    ),
+    ("date", "year|date|day|month|time|decade|century|centuries"),
+    (
+        "place",
+        "country|countries|city|cities|state|nation|region|province|island|capital|town|"
+        "county|location|place|area|park|continent|territory|village|port|border|sea|river|"
+        "mountain|airport|stadium|venue|site",
+    ),
+    (
+        "organisation",
+        "company|companies|firm|team|club|organisation|organization|agency|party|bank|airline|union|"
+        "group|network|brand|retailer|carrier|court|university|school|college|chain|service|"
+        "platform|automaker|maker|manufacturer|studio|newspaper|website|startup|business|"
+        "store|league|institution|government|department|ministry|alliance|bloc",
+    ),
+    (
+        "person",
+        "person|people|president|minister|leader|official|chief|executive|ceo|judge|player|"
+        "striker|goalkeeper|actor|actress|singer|author|writer|director|star|senator|governor|"
+        "candidate|coach|king|queen|prince|princess|pope|artist|rapper|musician|host|"
+        "celebrity|athlete|quarterback|politician|lawmaker|billionaire|founder|journalist|"
+        "comedian|member|representative|mayor|philosopher|scientist|successor",
+    ),
+    (
+        "named",
+        "show|series|film|films|movie|song|album|book|novel|play|storm|hurricane|ship|vessel|"
+        "operation|mission|variant|subvariant|award|awards|prize|holiday|event|festival|"
+        "tournament|app|product|brand|law|bill|treaty|name",
+    ),
 )
-_PERSON_OR_PLACE = (
-    "person|people|president|prime minister|minister|leader|official|chief|executive|judge|"
-    "company|firm|bank|team|club|player|striker|goalkeeper|country|city|state|nation|party|"
-    "agency|group|philosopher|scientist|author|writer|director|ship|vessel|stadium|venue|"
-    "operation|mission|airline|carrier|port|union|court|region|province|island|capital|member"
-)
-_NAME_QUESTION = re.compile(
-    r"\b(?:who|whom|whose|where)\b|\bwhich (?:country|countries|city|cities|"
-    r"company|companies|team|teams|person|people|organi[sz]ation|state|states|nation|"
-    r"nations|party|player|court|agency|group|firm|leader|official|members?)\b|\bwhat "
-    r"(?:country|countries|city|company|team|organi[sz]ation|agency|name)\b|\bname of\b|"
-    rf"\b(?:which|what)\b(?:\s+[\w'’-]+){{0,3}}\s+(?:{_PERSON_OR_PLACE})s?\b",
-    re.IGNORECASE,
-)
+_NOUN_KIND: dict[str, Asked] = {}
+for _asked, _nouns in _NOUNS:
+    for _noun in _nouns.split("|"):
+        _NOUN_KIND.setdefault(_noun, _asked)
+KIND_OF: dict[Asked, Kind] = {
+    "number": "number",
+    "date": "date",
+    "person": "name",
+    "place": "name",
+    "organisation": "name",
+    "named": "name",
+    "thing": "any",
+}
+
+
+def question_clause(question: str) -> str:
+    """The part of `question` that asks: its last sentence holding a question word."""
+    parts = [p for p in _CLAUSE_END.split(question.strip()) if p]
+    asking = [p for p in parts if _WH.search(p)]
+    return (asking or parts or [question])[-1]
+
+
+def _noun_kind(word: str) -> Asked | None:
+    word = re.sub(r"['’]s$", "", word.lower().strip(".,;:!?'’\"“”"))
+    return _NOUN_KIND.get(word) or _NOUN_KIND.get(word.removesuffix("s"))
+
+
+def asked_for(question: str) -> Asked:
+    """What kind of thing answers `question`: read at its first question word that asks (a
+    "when" or "who" inside the clause joins a clause: "Who was in charge when it fell?")."""
+    clause = question_clause(question)
+    if _NUMBER_PHRASE.search(clause):
+        return "number"
+    for match in _WH.finditer(clause):
+        word, at = match.group(0).lower(), match.start()
+        rest = clause[at:]
+        if word == "how":
+            if _HOW_MUCH.match(rest):
+                return "number"
+            return "date" if _WHEN.match(rest) else "thing"
+        if word == "when":
+            if at == 0 or clause[:at].rstrip().lower().endswith(("since", "by", "until")):
+                return "date"
+            continue
+        if word == "where":
+            return "place"
+        if word in ("who", "whom", "whose"):
+            if clause[:at].rstrip().endswith(","):  # "Cindy Williams, who played ..."
+                continue
+            return "person"
+        if word == "why":
+            return "thing"
+        if _PERSON_NAME.match(rest):
+            return "person"
+        for head in rest.split()[1 : 1 + HEAD_WORDS]:
+            kind = _noun_kind(head)
+            if kind is not None:
+                return kind
+        return "named" if _NAMED.search(rest) else "thing"
+    return "thing"
 
 
 @dataclass(frozen=True)
@@ -67,24 +151,18 @@ class QuestionCues:
     kind: Kind
     terms: tuple[str, ...]  # content words, lower case
     key_terms: tuple[str, ...]  # names and numbers the question is about, lower case
+    asked: Asked = "thing"  # the finer kind: which named entities answer (entities.py)
 
 
 def question_cues(question: str) -> QuestionCues:
-    if _NUMBER_QUESTION.search(question):
-        kind: Kind = "number"
-    elif _DATE_QUESTION.search(question):
-        kind = "date"
-    elif _NAME_QUESTION.search(question):
-        kind = "name"
-    else:
-        kind = "any"
+    asked = asked_for(question)
     # names (not a question's first word: "Who", "Name the ..."), then numbers but no years
     # (a year is usually the article's date, not a word in its text)
     key = dict.fromkeys(term for name in names(question) for term in terms(name))
     for word in terms(question):
         if any(ch.isdigit() for ch in word) and not YEAR.fullmatch(word):
             key.setdefault(word)
-    return QuestionCues(kind, tuple(terms(question)), tuple(key))
+    return QuestionCues(KIND_OF[asked], tuple(terms(question)), tuple(key), asked)
 
 
 def numbers(sentence: str) -> list[str]:

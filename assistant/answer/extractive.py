@@ -30,7 +30,7 @@ from assistant.answer.entities import (
 )
 from assistant.answer.features import sentence_features
 from assistant.answer.spans import answer_spans
-from assistant.text import contains_term, coverage, quoted, terms, words
+from assistant.text import Vocabulary, contains_term, coverage, quoted, terms, words
 from assistant.types import Answer, AnswerSentence, Article, Carrier, Citation, Conflict, Sentence
 
 if TYPE_CHECKING:
@@ -103,12 +103,15 @@ def score_sentences(
     add, and the words that answer)."""
     model = default_combiner()
     weights = source.term_weights(list(cues.terms))
+    asked = Vocabulary(cues.terms)
     scored: dict[tuple[str, int], ScoredSentence] = {}
     for rank, passage in enumerate(passages):
         article = passage.article
         sentences = source.sentences(article.id)
         vectors = source.sentence_vectors(article.id)
         title_terms = terms(article.title)
+        beyond = [t for t in title_terms if t not in asked]  # what the headline adds
+        beyond_weights = source.term_weights(beyond) if beyond else {}
         for i in range(passage.chunk.sentence_start, passage.chunk.sentence_end):
             if (article.id, i) in scored or i >= len(sentences):
                 continue
@@ -124,6 +127,7 @@ def score_sentences(
                 kind=cues.kind == "any" or bool(new_things(sentence.text, cues)),
                 rank=rank,
                 index=sentence.index,
+                headline=coverage(beyond, own, beyond_weights) if beyond else 0.0,
             )
             scored[(article.id, i)] = ScoredSentence(
                 sentence, article, rank, model.probability(features), features, passage.copies
@@ -225,7 +229,8 @@ def lead_sentence(
         and _days_apart(s, best) > SAME_TIME_DAYS
         and main_value(s, cues, question) not in (None, best_value)
     ]
-    return max(updates, key=lambda s: (_stamp(s), merit(s))) if updates else best
+    # among the newest source's sentences, the one scored best where it stands
+    return max(updates, key=lambda s: (_stamp(s), s.score)) if updates else best
 
 
 def earlier_report(
