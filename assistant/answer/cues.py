@@ -152,17 +152,27 @@ class QuestionCues:
     terms: tuple[str, ...]  # content words, lower case
     key_terms: tuple[str, ...]  # names and numbers the question is about, lower case
     asked: Asked = "thing"  # the finer kind: which named entities answer (entities.py)
+    # the key terms of the question clause: what a source must mention to answer (the
+    # context sentences before it paraphrase the story: "falling now for more than 50 days")
+    required_terms: tuple[str, ...] = ()
+
+
+def key_terms_of(text: str) -> tuple[str, ...]:
+    """Names (not a question's first word: "Who", "Name the ...") and numbers but no years
+    (a year is usually the article's date, not a word in its text)."""
+    key = dict.fromkeys(term for name in names(text) for term in terms(name))
+    for word in terms(text):
+        if any(ch.isdigit() for ch in word) and not YEAR.fullmatch(word):
+            key.setdefault(word)
+    return tuple(key)
 
 
 def question_cues(question: str) -> QuestionCues:
     asked = asked_for(question)
-    # names (not a question's first word: "Who", "Name the ..."), then numbers but no years
-    # (a year is usually the article's date, not a word in its text)
-    key = dict.fromkeys(term for name in names(question) for term in terms(name))
-    for word in terms(question):
-        if any(ch.isdigit() for ch in word) and not YEAR.fullmatch(word):
-            key.setdefault(word)
-    return QuestionCues(KIND_OF[asked], tuple(terms(question)), tuple(key), asked)
+    key = key_terms_of(question)
+    clause = question_clause(question)
+    required = key if clause == question.strip() else key_terms_of(clause)
+    return QuestionCues(KIND_OF[asked], tuple(terms(question)), key, asked, required)
 
 
 def numbers(sentence: str) -> list[str]:

@@ -150,11 +150,11 @@ def with_entities(
 
 
 def key_coverage(cues: QuestionCues, article: Article, source: SentenceSource) -> float:
-    """Share, weighted by rarity, of the question's names and numbers found in the article.
-    Names common across the index ("US" in American news) are not required: an article
-    about a thing in the US rarely says so."""
-    weights = source.term_weights(list(cues.key_terms))
-    required = [t for t in cues.key_terms if weights.get(t, COMMON_KEY_IDF) >= COMMON_KEY_IDF]
+    """Share, weighted by rarity, of the question clause's names and numbers found in the
+    article (cues.required_terms). Names common across the index ("US" in American news)
+    are not required: an article about a thing in the US rarely says so."""
+    weights = source.term_weights(list(cues.required_terms))
+    required = [t for t in cues.required_terms if weights.get(t, COMMON_KEY_IDF) >= COMMON_KEY_IDF]
     if not required:
         return 1.0
     return coverage(required, terms(article.title + " " + article.text), weights)
@@ -357,10 +357,10 @@ def decide(
     best = scored[0]
     if key_coverage(cues, best.article, source) < MIN_KEY_COVERAGE:
         source_terms = terms(best.article.title + " " + best.article.text)
-        weights = source.term_weights(list(cues.key_terms))
+        weights = source.term_weights(list(cues.required_terms))
         missing = [
             t
-            for t in cues.key_terms
+            for t in cues.required_terms
             if weights[t] >= COMMON_KEY_IDF and not contains_term(t, source_terms)
         ]
         return refusal(question, scored, f"the sources do not mention {', '.join(missing)}")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.answer.cues import dates, names, new_things, numbers, question_cues
+from assistant.answer.cues import asked_for, dates, names, new_things, numbers, question_cues
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,35 @@ def test_key_terms_are_names_and_numbers_but_not_years_or_question_words():
         "Which countries did the Alaska-Hawaiian deal affect in 2023, per Chandrayaan-3?"
     )
     assert cues.key_terms == ("alaska", "hawaiian", "chandrayaan-3")
+
+
+def test_a_source_must_name_what_the_question_clause_names_not_its_context():
+    cues = question_cues(
+        "US gas prices have been falling for more than 50 days. What was the record high "
+        "average price for a gallon of gas, set in June by AAA?"
+    )
+    assert "50" in cues.key_terms
+    assert cues.required_terms == ("aaa",)
+    single = question_cues("Which Argentine president turned down BRICS?")
+    assert single.required_terms == single.key_terms == ("argentine", "brics")
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("The IRS started accepting returns this week. When is the deadline to file?", "date"),
+        ("Which Ivy League school will eliminate student loans?", "organisation"),
+        ("Which popular singer will launch a Las Vegas residency?", "person"),
+        ("Pelosi made a visit to which area this week?", "place"),
+        ("US household debt passed which massive figure this week?", "number"),
+        ("Which wildly popular show was green lit for a new season?", "named"),
+        ("Cindy Williams, who played Shirley, also appeared in which of these films?", "named"),
+        ("Who was in charge when the bridge fell?", "person"),
+        ("Which item showed one of the largest price spikes?", "thing"),
+    ],
+)
+def test_the_asked_kind_is_read_from_the_question_clause_and_its_head_word(question, asked):
+    assert asked_for(question) == asked
 
 
 def test_things_of_each_kind_are_found():
