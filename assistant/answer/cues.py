@@ -81,7 +81,7 @@ _NOUNS: tuple[tuple[Asked, str], ...] = (
         "named",
         "show|series|film|films|movie|song|album|book|novel|play|storm|hurricane|ship|vessel|"
         "operation|mission|variant|subvariant|award|awards|prize|holiday|event|festival|"
-        "tournament|app|product|brand|law|bill|treaty|name",
+        "tournament|app|product|law|bill|treaty|name",
     ),
 )
 _NOUN_KIND: dict[str, Asked] = {}

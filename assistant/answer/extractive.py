@@ -216,7 +216,8 @@ def lead_sentence(
 ) -> ScoredSentence:
     """The sentence the answer starts with: the best one, unless a source published more
     than SAME_TIME_DAYS later answers about as well (merit within NEWER_RATIO) and gives
-    another value for what is asked (an update): then the newest such."""
+    another value for what is asked (an update): then the newest such source's sentence
+    scored best."""
     best = scored[0]
     if cues.kind == "date":  # when a thing happened does not change with later reports
         return best

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import numpy as np
+
 from assistant.answer.combiner import default_combiner
 from assistant.answer.cues import question_cues
 from assistant.answer.entities import Entity
-from assistant.answer.extractive import ScoredSentence, adds_to, decide
-from assistant.types import Article, Sentence
+from assistant.answer.extractive import (
+    ScoredSentence,
+    adds_to,
+    decide,
+    lead_sentence,
+    score_sentences,
+)
+from assistant.retrieve.search import Passage
+from assistant.types import Article, Chunk, Sentence
 from tests.helpers import LiteralSource, scored
 
 
@@ -58,3 +69,59 @@ def test_the_sentence_before_a_lead_that_opens_with_a_pronoun_joins():
     before = ScoredSentence(first, article, 0, 0.6, {"kind": 1.0})
     assert adds_to(before, [lead])
     assert not adds_to(lead, [before])
+
+
+SHOW = Article.create(
+    title="Squid Game renewed for a second season",
+    text="“Squid Game” is officially coming back. Netflix said the wildly popular show is green "
+    "lit for a second season.",
+    outlet="Screen Daily",
+)
+
+
+class ShowSource:
+    """The SHOW article's two sentences, as the index would give them."""
+
+    def sentences(self, article_id):
+        return [Sentence(SHOW.id, 0, 0, 39, SHOW.text[0:39]),
+                Sentence(SHOW.id, 1, 40, len(SHOW.text), SHOW.text[40:])]  # fmt: skip
+
+    def sentence_vectors(self, article_id):
+        return np.eye(2, dtype=np.float32)
+
+    def term_weights(self, words):
+        return dict.fromkeys(words, 5.0)
+
+
+def test_a_sentence_naming_what_the_headline_adds_to_the_question_scores_on_headline():
+    q = "Which wildly popular show was green lit for a new season?"
+    chunk = Chunk(SHOW.id, 0, 0, 2, 0, len(SHOW.text), SHOW.text)
+    found = score_sentences(
+        q, question_cues(q), [Passage(chunk, SHOW, 1.0)], ShowSource(), np.array([0.0, 1.0])
+    )
+    headline = {s.sentence.index: s.features["headline"] for s in found}
+    # the headline adds squid, game, renewed, second: the first sentence names two of them
+    assert headline == {0: 0.5, 1: 0.25}
+
+
+def test_an_update_leads_with_the_newest_sources_sentence_scored_best_where_it_stands():
+    q = "How many troops were sent?"
+    old = Article.create(
+        title="Troops sent", text="About 1,500 troops were sent.", outlet="Han River Daily",
+        published=datetime(2024, 10, 18, tzinfo=UTC),
+    )  # fmt: skip
+    new = Article.create(
+        title="More troops sent",
+        text="Officials said 10,000 troops were sent. A later tally put it at 12,000 troops.",
+        outlet="Northgate Chronicle", published=datetime(2024, 11, 20, tzinfo=UTC),
+    )  # fmt: skip
+    features = {"similarity": 0.6, "terms": 0.6, "context": 0.6, "kind": 1.0}
+    best = ScoredSentence(Sentence(old.id, 0, 0, 29, old.text), old, 0, 0.5, features)
+    lead = ScoredSentence(
+        Sentence(new.id, 0, 0, 39, new.text[:39]), new, 1, 0.45, {**features, "position": 1.0}
+    )
+    deeper = ScoredSentence(
+        Sentence(new.id, 1, 40, len(new.text), new.text[40:]), new, 1, 0.3,
+        {**features, "similarity": 0.7, "position": 0.75},
+    )  # fmt: skip
+    assert lead_sentence([best, lead, deeper], question_cues(q), q) is lead
