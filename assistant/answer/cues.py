@@ -155,6 +155,7 @@ class QuestionCues:
     # the key terms of the question clause: what a source must mention to answer (the
     # context sentences before it paraphrase the story: "falling now for more than 50 days")
     required_terms: tuple[str, ...] = ()
+    years: tuple[str, ...] = ()  # years the question clause names ("the 2019 final")
 
 
 def key_terms_of(text: str) -> tuple[str, ...]:
@@ -172,7 +173,8 @@ def question_cues(question: str) -> QuestionCues:
     key = key_terms_of(question)
     clause = question_clause(question)
     required = key if clause == question.strip() else key_terms_of(clause)
-    return QuestionCues(KIND_OF[asked], tuple(terms(question)), key, asked, required)
+    years = tuple(dict.fromkeys(YEAR.findall(clause)))
+    return QuestionCues(KIND_OF[asked], tuple(terms(question)), key, asked, required, years)
 
 
 def numbers(sentence: str) -> list[str]:

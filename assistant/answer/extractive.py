@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer.combiner import default_combiner
 from assistant.answer.conflicts import Claim, figure_conflict, figure_value, magnitude_of
-from assistant.answer.cues import QuestionCues, new_things
+from assistant.answer.cues import YEAR, QuestionCues, new_things
 from assistant.answer.entities import (
     Entity,
     EntityTagger,
@@ -158,6 +158,14 @@ def key_coverage(cues: QuestionCues, article: Article, source: SentenceSource) -
     if not required:
         return 1.0
     return coverage(required, terms(article.title + " " + article.text), weights)
+
+
+def names_the_years(article: Article, years: Sequence[str]) -> bool:
+    """Whether the article's text names each year, or it was published in that year (a
+    report of "the 2022 Stanley Cup final" written in 2022 need not name the year)."""
+    named = set(YEAR.findall(f"{article.title} {article.text}"))
+    published = str(article.published.year) if article.published else None
+    return all(year in named or year == published for year in years)
 
 
 def _citation(n: int, item: ScoredSentence, cues: QuestionCues | None = None) -> Citation:
@@ -349,6 +357,12 @@ def decide(
     source: SentenceSource,
 ) -> Answer:
     """The answer from scored sentences: refuse without support, else cite the best few."""
+    if cues.years and scored:
+        # "Who won Wimbledon in 2019?" is not answered by a report of the 2021 final
+        of_the_year = [s for s in scored if names_the_years(s.article, cues.years)]
+        if not of_the_year:
+            return refusal(question, scored, f"the sources do not mention {', '.join(cues.years)}")
+        scored = of_the_year
     if (
         not scored
         or scored[0].score < default_combiner().threshold

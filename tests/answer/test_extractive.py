@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -18,7 +19,7 @@ from assistant.answer.extractive import (
 )
 from assistant.retrieve.search import Passage
 from assistant.types import Article, Chunk, Sentence
-from tests.helpers import LiteralSource, scored
+from tests.helpers import VOLCANO, LiteralSource, scored
 
 
 def test_a_supported_answer_cites_the_best_sentence_verbatim():
@@ -125,3 +126,13 @@ def test_an_update_leads_with_the_newest_sources_sentence_scored_best_where_it_s
         {**features, "similarity": 0.7, "position": 0.75},
     )  # fmt: skip
     assert lead_sentence([best, lead, deeper], question_cues(q), q) is lead
+
+
+def test_a_year_the_question_names_must_be_in_the_source_or_its_date():
+    q = "How many residents left after the volcano erupted in 2019?"
+    refused = decide(q, question_cues(q), [scored(1, 0.8)], LiteralSource())
+    assert refused.refused and refused.refusal_reason == "the sources do not mention 2019"
+    item = scored(1, 0.8)
+    dated = replace(item, article=replace(VOLCANO, published=datetime(2019, 6, 1, tzinfo=UTC)))
+    answered = decide(q, question_cues(q), [dated], LiteralSource())
+    assert not answered.refused and "4,000" in answered.text
