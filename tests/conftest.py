@@ -26,14 +26,32 @@ from tests.helpers import (  # noqa: E402
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One folder for the converted local LLM, shared by the workers of a run (their tmp
+    folders are siblings) and the processes they start: the first converts, the rest load.
+    Set for the whole session: module fixtures that load the model start before each test's
+    own environment is."""
+    folder = tmp_path_factory.getbasetemp().parent / "model-cache"
+    before = os.environ.get("NEWSQA_MODEL_CACHE")
+    os.environ["NEWSQA_MODEL_CACHE"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("NEWSQA_MODEL_CACHE", None)
+    else:
+        os.environ["NEWSQA_MODEL_CACHE"] = before
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test writes its indexes under its own tmp folder, never the user's."""
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path) -> Path:
+    """Every test writes its indexes under its own tmp folder, never the user's, and keeps
+    the converted local model in the run's cache, not the user's."""
     for key in list(os.environ):
         if key.startswith("NEWSQA_"):
             monkeypatch.delenv(key)
     indexes = tmp_path / "indexes"
     monkeypatch.setenv("NEWSQA_INDEXES_DIR", str(indexes))
+    monkeypatch.setenv("NEWSQA_MODEL_CACHE", str(model_cache))
     return indexes
 
 

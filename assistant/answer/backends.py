@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import io
+import os
+import shutil
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -117,17 +119,66 @@ def local_extra_missing() -> str | None:
     return None
 
 
+MODEL_CACHE_ENV = "NEWSQA_MODEL_CACHE"
+
+
+def converted_folder(path: Path) -> Path:
+    """Where the local model, de-quantized once, is kept for the next process to load:
+    $NEWSQA_MODEL_CACHE, else newsqa/ in the user's cache folder ($XDG_CACHE_HOME or
+    ~/.cache); named by the GGUF file and its size, so another release converts anew."""
+    root = os.environ.get(MODEL_CACHE_ENV)
+    if root:
+        base = Path(root)
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsqa"
+    return base / f"{path.stem}-{path.stat().st_size}-float32"
+
+
 @cache
 def _load_local(path: Path) -> tuple[Any, Any]:
-    """Tokenizer and model, loaded once per process (~16 s; de-quantized to float32)."""
+    """Tokenizer and model, loaded once per process: from the converted copy when there is
+    one (~1 s), else from the GGUF (~16 s, de-quantized to float32), then kept converted."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    # the GGUF de-quantizing draws its own tqdm bar on stderr: not for a CLI user's eyes
+    folder = converted_folder(path)
+    # loading draws its own tqdm bars on stderr: not for a CLI user's eyes
+    if (folder / "model.safetensors").is_file():
+        try:
+            with contextlib.redirect_stderr(io.StringIO()):
+                tokenizer = AutoTokenizer.from_pretrained(folder)
+                model = AutoModelForCausalLM.from_pretrained(folder)
+            model.eval()
+            return tokenizer, model
+        except (OSError, ValueError):
+            pass  # a damaged copy: convert again (the rename below keeps the damaged one)
     with contextlib.redirect_stderr(io.StringIO()):
         tokenizer = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
         model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name)
     model.eval()
+    _keep_converted(folder, tokenizer, model)
     return tokenizer, model
+
+
+def _keep_converted(folder: Path, tokenizer: Any, model: Any) -> None:
+    """Save the converted model into `folder` whole or not at all: written beside it, then
+    renamed (another process converting at the same time keeps its own or loses the race
+    harmlessly). A cache that cannot be written is skipped: the next start converts again."""
+    from safetensors.torch import save_model
+
+    partial = folder.with_name(f"{folder.name}.{os.getpid()}.partial")
+    try:
+        partial.mkdir(parents=True, exist_ok=True)
+        tokenizer.save_pretrained(partial)
+        # save_pretrained refuses a model read from a GGUF file; its float32 weights and
+        # its configuration are what from_pretrained reads
+        model.config.save_pretrained(partial)
+        model.generation_config.save_pretrained(partial)
+        save_model(model, str(partial / "model.safetensors"))
+        partial.rename(folder)
+    except (OSError, ValueError):
+        pass
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 class LocalModel(ChatModel):

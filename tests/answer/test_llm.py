@@ -66,6 +66,23 @@ def assert_citations_are_retrieved_and_marked(assistant: Assistant, answer: Answ
     assert numbers <= {c.n for c in answer.citations}
 
 
+@needs_local
+def test_the_local_model_is_kept_converted_and_loads_from_there_answering_the_same(
+    local_model, model_cache
+):
+    from assistant.answer.backends import _load_local, converted_folder
+
+    folder = converted_folder(local_model.path)
+    assert folder.parent == model_cache and (folder / "model.safetensors").is_file()
+    tokenizer, model = _load_local.__wrapped__(local_model.path)  # not this process's copy
+    assert model is not local_model.model
+    messages = [{"role": "user", "content": "Name three countries in BRICS."}]
+    converted = LocalModel.__new__(LocalModel)
+    converted.tokenizer, converted.model = tokenizer, model
+    converted.max_tokens = local_model.max_tokens
+    assert "".join(converted.stream(messages)) == "".join(local_model.stream(messages))
+
+
 SEOUL_QUESTION = "According to Seoul, where in Russia were the North Korean special forces taken?"
 
 
