@@ -161,9 +161,13 @@ def key_coverage(cues: QuestionCues, article: Article, source: SentenceSource) -
 
 
 def names_the_years(article: Article, years: Sequence[str]) -> bool:
-    """Whether the article's text names each year, or it was published in that year (a
-    report of "the 2022 Stanley Cup final" written in 2022 need not name the year)."""
+    """Whether the article can speak of each year: its text names it, or it was published
+    then (a report of "the 2022 Stanley Cup final" written in 2022 need not name the year),
+    or nothing places it in time (undated, naming no year: the answer's note says undated
+    articles answered)."""
     named = set(YEAR.findall(f"{article.title} {article.text}"))
+    if article.published is None and not named:
+        return True
     published = str(article.published.year) if article.published else None
     return all(year in named or year == published for year in years)
 
