@@ -363,7 +363,9 @@ def decide(
     """The answer from scored sentences: refuse without support, else cite the best few."""
     if cues.years and scored:
         # "Who won Wimbledon in 2019?" is not answered by a report of the 2021 final
-        of_the_year = [s for s in scored if names_the_years(s.article, cues.years)]
+        articles = {s.article.id: s.article for s in scored}
+        speaks = {i: names_the_years(a, cues.years) for i, a in articles.items()}
+        of_the_year = [s for s in scored if speaks[s.article.id]]
         if not of_the_year:
             return refusal(question, scored, f"the sources do not mention {', '.join(cues.years)}")
         scored = of_the_year
