@@ -39,6 +39,15 @@ def test_who_is_joining_brics_names_the_new_members_from_the_brics_article(sampl
     assert "[1]" in answer.text
 
 
+def test_a_question_naming_a_year_is_answered_from_that_years_event_not_a_later_one(
+    sample_assistant,
+):
+    # as of now the 2024 Kazan article is newer, but it neither names 2023 nor dates from it
+    answer = sample_assistant.ask("Where was the 2023 BRICS summit held?")
+    assert not answer.refused and "Sandton" in answer.sentences[0].text
+    assert "Kazan" not in answer.sentences[0].text
+
+
 def test_troop_numbers_show_both_figures_with_both_sources(sample_assistant):
     answer = sample_assistant.ask("How many North Korean troops have been sent to Russia?")
     assert_both_troop_figures_with_their_outlets(answer)
