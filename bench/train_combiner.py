@@ -126,7 +126,7 @@ def _matrix(row: dict, names: tuple[str, ...]) -> np.ndarray:
     )
 
 
-def fit_clogit(rows: list[dict], names: tuple[str, ...]) -> np.ndarray:
+def fit_clogit(rows: list[dict], names: tuple[str, ...], pull: float = PRIOR_PULL) -> np.ndarray:
     import torch
 
     groups = [
@@ -141,7 +141,7 @@ def fit_clogit(rows: list[dict], names: tuple[str, ...]) -> np.ndarray:
     def closure():
         opt.zero_grad()
         loss = sum(torch.logsumexp(x @ w, 0) - torch.logsumexp((x @ w)[y], 0) for x, y in groups)
-        loss = loss / len(groups) + PRIOR_PULL * ((w - prior) @ (w - prior))
+        loss = loss / len(groups) + pull * ((w - prior) @ (w - prior))
         loss.backward()
         return loss
 
@@ -160,13 +160,15 @@ def fit_calibration(scores: np.ndarray, labels: np.ndarray) -> tuple[float, floa
     return float(model.coef_[0][0]), float(model.intercept_[0])
 
 
-def out_of_fold(rows: list[dict], names: tuple[str, ...]) -> list[tuple[np.ndarray, np.ndarray]]:
+def out_of_fold(
+    rows: list[dict], names: tuple[str, ...], pull: float = PRIOR_PULL
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each row's candidate scores from a model fitted without its question."""
     ids = sorted({r["set"] + r["id"] for r in rows})
     fold_of = {q: i % FOLDS for i, q in enumerate(np.random.RandomState(0).permutation(ids))}
     result: list = [None] * len(rows)
     for k in range(FOLDS):
-        w = fit_clogit([r for r in rows if fold_of[r["set"] + r["id"]] != k], names)
+        w = fit_clogit([r for r in rows if fold_of[r["set"] + r["id"]] != k], names, pull)
         for i, r in enumerate(rows):
             if fold_of[r["set"] + r["id"]] == k:
                 result[i] = scores(r, w, names)
@@ -221,7 +223,6 @@ def report(rows: list[dict], probs: list[tuple[np.ndarray, np.ndarray]], thresho
 
 
 def main() -> None:
-    global PRIOR_PULL
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rt22-index", type=Path, required=True)
     parser.add_argument("--rt23-index", type=Path, required=True)
@@ -234,7 +235,6 @@ def main() -> None:
         "--prior-pull", type=float, default=PRIOR_PULL, help="L2 pull toward PRIOR (compare)"
     )
     args = parser.parse_args()
-    PRIOR_PULL = args.prior_pull
     if args.rows and args.rows.exists():
         rows = pickle.loads(args.rows.read_bytes())
     else:
@@ -250,7 +250,7 @@ def main() -> None:
         if args.rows:
             args.rows.write_bytes(pickle.dumps(rows))
     names = FEATURES + tuple(f for f in (args.try_features or "").split(",") if f)
-    oof = out_of_fold(rows, names)
+    oof = out_of_fold(rows, names, args.prior_pull)
     scale, bias = fit_calibration(
         np.concatenate([s for s, _ in oof]), np.concatenate([y for _, y in oof])
     )
@@ -261,7 +261,7 @@ def main() -> None:
     report(rows, probs, threshold)
     if names != FEATURES:
         return
-    w = fit_clogit(rows, FEATURES)
+    w = fit_clogit(rows, FEATURES, args.prior_pull)
     final = [scores(r, w, FEATURES) for r in rows]
     scale, bias = fit_calibration(
         np.concatenate([s for s, _ in final]), np.concatenate([y for _, y in final])

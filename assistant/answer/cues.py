@@ -148,14 +148,18 @@ def asked_for(question: str) -> Asked:
 
 @dataclass(frozen=True)
 class QuestionCues:
-    kind: Kind
+    asked: Asked  # the kind of thing that answers: which named entities (entities.py)
     terms: tuple[str, ...]  # content words, lower case
     key_terms: tuple[str, ...]  # names and numbers the question is about, lower case
-    asked: Asked = "thing"  # the finer kind: which named entities answer (entities.py)
     # the key terms of the question clause: what a source must mention to answer (the
     # context sentences before it paraphrase the story: "falling now for more than 50 days")
     required_terms: tuple[str, ...] = ()
     years: tuple[str, ...] = ()  # years the question clause names ("the 2019 final")
+
+    @property
+    def kind(self) -> Kind:
+        """The coarse kind the sentence features read (person, place ... are all "name")."""
+        return KIND_OF[self.asked]
 
 
 def key_terms_of(text: str) -> tuple[str, ...]:
@@ -174,7 +178,7 @@ def question_cues(question: str) -> QuestionCues:
     clause = question_clause(question)
     required = key if clause == question.strip() else key_terms_of(clause)
     years = tuple(dict.fromkeys(YEAR.findall(clause)))
-    return QuestionCues(KIND_OF[asked], tuple(terms(question)), key, asked, required, years)
+    return QuestionCues(asked, tuple(terms(question)), key, required, years)
 
 
 def numbers(sentence: str) -> list[str]:
