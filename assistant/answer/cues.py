@@ -15,6 +15,7 @@ _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
+_SPANS = "week|weekend|month|year|spring|summer|fall|autumn|winter|season|decade"
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
@@ -30,7 +31,10 @@ YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 DATE = re.compile(
     rf"\b(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+(?:1[89]|20)\d\d)?\b"
     rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\b\.?(?:\s+(?:1[89]|20)\d\d)?"
-    rf"|\b(?:{_WEEKDAYS})\b|\b(?:1[89]|20)\d\d\b",
+    rf"|\b(?:{_WEEKDAYS})\b|\b(?:1[89]|20)\d\d\b"
+    # times told relative to the report: "as early as next week", "later this year"
+    rf"|\b(?:next|this|later this|early next|by next|end of the)\s+(?:{_SPANS})\b"
+    r"|\b(?:tomorrow|tonight|yesterday)\b",
     re.IGNORECASE,
 )
 # What a question asks for is read from its question clause (RealTimeQA questions open with
@@ -106,44 +110,58 @@ def question_clause(question: str) -> str:
     return (asking or parts or [question])[-1]
 
 
+def _bare(word: str) -> str:
+    return re.sub(r"['’]s$", "", word.lower().strip(".,;:!?'’\"“”"))
+
+
 def _noun_kind(word: str) -> Asked | None:
-    word = re.sub(r"['’]s$", "", word.lower().strip(".,;:!?'’\"“”"))
+    word = _bare(word)
     return _NOUN_KIND.get(word) or _NOUN_KIND.get(word.removesuffix("s"))
 
 
 def asked_for(question: str) -> Asked:
     """What kind of thing answers `question`: read at its first question word that asks (a
     "when" or "who" inside the clause joins a clause: "Who was in charge when it fell?")."""
+    return _asked(question)[0]
+
+
+def asked_head(question: str) -> str | None:
+    """The noun that names the kind asked for ("show" in "Which wildly popular show was green
+    lit?"): a source that says "the show" speaks of the answer without naming it."""
+    return _asked(question)[1]
+
+
+def _asked(question: str) -> tuple[Asked, str | None]:
     clause = question_clause(question)
     if _NUMBER_PHRASE.search(clause):
-        return "number"
+        return "number", None
     for match in _WH.finditer(clause):
         word, at = match.group(0).lower(), match.start()
         rest = clause[at:]
         if word == "how":
             if _HOW_MUCH.match(rest):
-                return "number"
-            return "date" if _WHEN.match(rest) else "thing"
+                return "number", None
+            return ("date" if _WHEN.match(rest) else "thing"), None
         if word == "when":
             if at == 0 or clause[:at].rstrip().lower().endswith(("since", "by", "until")):
-                return "date"
+                return "date", None
             continue
         if word == "where":
-            return "place"
+            return "place", None
         if word in ("who", "whom", "whose"):
             if clause[:at].rstrip().endswith(","):  # "Cindy Williams, who played ..."
                 continue
-            return "person"
+            return "person", None
         if word == "why":
-            return "thing"
+            return "thing", None
         if _PERSON_NAME.match(rest):
-            return "person"
+            return "person", None
         for head in rest.split()[1 : 1 + HEAD_WORDS]:
             kind = _noun_kind(head)
             if kind is not None:
-                return kind
-        return "named" if _NAMED.search(rest) else "thing"
-    return "thing"
+                return kind, _bare(head)
+        return ("named" if _NAMED.search(rest) else "thing"), None
+    return "thing", None
 
 
 @dataclass(frozen=True)
@@ -155,6 +173,7 @@ class QuestionCues:
     # context sentences before it paraphrase the story: "falling now for more than 50 days")
     required_terms: tuple[str, ...] = ()
     years: tuple[str, ...] = ()  # years the question clause names ("the 2019 final")
+    head: str | None = None  # the noun naming the asked kind ("show": asked_head)
 
     @property
     def kind(self) -> Kind:
@@ -173,12 +192,12 @@ def key_terms_of(text: str) -> tuple[str, ...]:
 
 
 def question_cues(question: str) -> QuestionCues:
-    asked = asked_for(question)
+    asked, head = _asked(question)
     key = key_terms_of(question)
     clause = question_clause(question)
     required = key if clause == question.strip() else key_terms_of(clause)
     years = tuple(dict.fromkeys(YEAR.findall(clause)))
-    return QuestionCues(asked, tuple(terms(question)), key, required, years)
+    return QuestionCues(asked, tuple(terms(question)), key, required, years, head)
 
 
 def numbers(sentence: str) -> list[str]:

@@ -5,7 +5,8 @@ similarity to the question, the rare question words it and the sentence before i
 whether it holds a thing of the asked-for kind, its passage's rank and its place in the
 article. A learned combiner (assistant/answer/combiner.py) turns them into the probability
 that the sentence answers. The best becomes the answer, and others join only when they add
-a new thing of the asked-for kind (named entities, assistant/answer/entities.py); a later
+a new thing of the asked-for kind (named entities, assistant/answer/entities.py) or name what
+the best one only describes ("the show": the sentence before it says which); a later
 source giving another value (an update) leads, and an older one giving another value is
 shown as an earlier report with its date. Refusal needs both a probability above the
 combiner's threshold and the question's names in the source.
@@ -22,6 +23,11 @@ from assistant.answer.combiner import default_combiner
 from assistant.answer.conflicts import Claim, figure_conflict, figure_value, magnitude_of
 from assistant.answer.cues import YEAR, QuestionCues, new_things
 from assistant.answer.entities import (
+    ORGANISATION,
+    PERSON,
+    PLACE,
+    QUANTITY,
+    TIME,
     Entity,
     EntityTagger,
     asked_labels,
@@ -30,7 +36,16 @@ from assistant.answer.entities import (
 )
 from assistant.answer.features import sentence_features
 from assistant.answer.spans import answer_spans
-from assistant.text import Vocabulary, contains_term, coverage, quoted, terms, words
+from assistant.text import (
+    STOPWORDS,
+    Vocabulary,
+    contains_term,
+    coverage,
+    names,
+    quoted,
+    terms,
+    words,
+)
 from assistant.types import Answer, AnswerSentence, Article, Carrier, Citation, Conflict, Sentence
 
 if TYPE_CHECKING:
@@ -268,10 +283,14 @@ def earlier_report(
 
 
 def choose(
-    scored: Sequence[ScoredSentence], cues: QuestionCues, question: str
+    scored: Sequence[ScoredSentence],
+    cues: QuestionCues,
+    question: str,
+    tagger: EntityTagger | None = None,
 ) -> tuple[list[ScoredSentence], Conflict | None, ScoredSentence | None]:
-    """The answer sentences (the lead first), a figure conflict among sources of about the
-    same date, and an older report giving another value, if any."""
+    """The answer sentences (the lead first, or the sentence before it that names what it
+    describes), a figure conflict among sources of about the same date, and an older report
+    giving another value, if any."""
     best = lead_sentence(scored, cues, question)
     rest = [s for s in scored if s is not best]
     earlier = earlier_report(scored, best, cues, question)
@@ -309,10 +328,13 @@ def choose(
             renumber = {n: i + 1 for i, n in enumerate(picked)}
             conflict = Conflict(found.kind, tuple((v, renumber[n]) for v, n in found.values))
     if conflict is None:
+        resolver = resolving_sentence(best, scored, cues, question, tagger or shared_tagger())
+        if resolver is not None:
+            chosen = [best, resolver]
         for item in current:
             if len(chosen) >= MAX_SENTENCES or item.score < EXTRA_RATIO * best.score:
                 break
-            if adds_to(item, chosen):
+            if all(item.sentence is not c.sentence for c in chosen) and adds_to(item, chosen):
                 chosen.append(item)
     return chosen, conflict, earlier
 
@@ -320,6 +342,64 @@ def choose(
 _PRONOUN_START = re.compile(
     r"^\W*(?:he|she|it|they|his|her|its|their|this|these|those|that)\b", re.I
 )
+RESOLVE_BACK = 3  # how far before the lead a sentence naming what it describes may stand
+# entity labels that surely name a thing of the asked kind (a lead holding one names it)
+NAMED_AS = {"person": PERSON, "place": PLACE, "organisation": ORGANISATION}
+
+
+def describes_the_asked(text: str, cues: QuestionCues) -> bool:
+    """Whether a sentence speaks of the asked-for thing by its kind, not its name: "Netflix
+    said the wildly popular show is green lit" for "Which show was green lit?"."""
+    if cues.head is None:
+        return False
+    head = re.escape(cues.head)
+    return bool(
+        re.search(rf"\b(?:the|this|that)\s+(?:[\w'’-]+\s+){{0,4}}?{head}(?:e?s)?\b", text, re.I)
+    )
+
+
+def resolving_sentence(
+    lead: ScoredSentence,
+    scored: Sequence[ScoredSentence],
+    cues: QuestionCues,
+    question: str,
+    tagger: EntityTagger,
+) -> ScoredSentence | None:
+    """The sentence before the lead that names what the lead only describes: when the lead
+    speaks of the asked-for thing by its kind ("the show"), the nearest of the RESOLVE_BACK
+    candidate sentences before it that names something the lead and the question do not."""
+    if cues.kind != "name" or not describes_the_asked(lead.sentence.text, cues):
+        return None
+    own_kind = NAMED_AS.get(cues.asked)
+    if own_kind and any(e.label in own_kind for e in tagger.tag([lead.sentence.text])[0]):
+        return None  # "... a hub in Tennessee, with plans to open restaurants in the state"
+    before = sorted(
+        (
+            s
+            for s in scored
+            if s.article.id == lead.article.id
+            and lead.sentence.index - RESOLVE_BACK <= s.sentence.index < lead.sentence.index
+        ),
+        key=lambda s: -s.sentence.index,
+    )
+    said = set(words(question + " " + lead.sentence.text))
+    labels = asked_labels(question) - TIME - QUANTITY
+    tagged = tagger.tag([s.sentence.text for s in before])
+    for item, found in zip(before, tagged, strict=True):
+        text = item.sentence.text
+        spans = [(e.start, e.end) for e in found if e.label in labels]
+        for name in names(text, openers=True):
+            start = text.find(name)
+            if start >= 0:
+                spans.append((start, start + len(name)))
+        fresh = [
+            Entity(start, end, "NAME")
+            for start, end in spans
+            if any(w not in said for w in words(text[start:end]) if w not in STOPWORDS)
+        ]
+        if fresh:
+            return replace(item, entities=tuple(fresh))
+    return None
 
 
 def adds_to(item: ScoredSentence, chosen: Sequence[ScoredSentence]) -> bool:

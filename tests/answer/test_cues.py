@@ -57,6 +57,17 @@ def test_the_asked_kind_is_read_from_the_question_clause_and_its_head_word(quest
     assert asked_for(question) == asked
 
 
+def test_the_head_word_that_named_the_kind_is_kept():
+    assert question_cues("Which wildly popular show was green lit?").head == "show"
+    assert question_cues("Pelosi made a visit to which area this week?").head == "area"
+    assert question_cues("Who was in charge when the bridge fell?").head is None
+
+
+def test_dates_told_relative_to_the_report_are_dates():
+    assert dates("Shots could begin as early as next week.") == ["next week"]
+    assert dates("The boosters will be ready later this year.") == ["later this year"]
+
+
 def test_things_of_each_kind_are_found():
     sentence = (
         "On 1 January 2024, Iran and Saudi Arabia joined; about 1,500 troops and $1.9 billion."

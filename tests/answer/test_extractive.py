@@ -94,6 +94,42 @@ class ShowSource:
         return dict.fromkeys(words, 5.0)
 
 
+def _show_candidates(lead_text: str) -> list[ScoredSentence]:
+    article = Article.create(
+        title="Renewed",
+        text=f"“Squid Game” is officially coming back. {lead_text}",
+        outlet="Screen",
+    )
+    first = Sentence(article.id, 0, 0, 39, article.text[:39])
+    second = Sentence(article.id, 1, 40, len(article.text), article.text[40:])
+    features = {"similarity": 0.7, "terms": 0.8, "context": 0.8, "kind": 1.0, "rank": 1.0}
+    return [
+        ScoredSentence(second, article, 0, 0.6, features),
+        ScoredSentence(first, article, 0, 0.1, {**features, "terms": 0.0}),
+    ]
+
+
+def test_a_lead_that_only_describes_the_asked_thing_is_followed_by_the_sentence_naming_it():
+    q = "Which wildly popular show was green lit for a new season?"
+    lead_text = (
+        "Netflix said the wildly popular South Korean show is green lit for a second season."
+    )
+    answer = decide(q, question_cues(q), _show_candidates(lead_text), LiteralSource())
+    # the sentence before scores far below the lead: without the rule it would not join
+    assert [c.text for c in answer.citations] == [
+        lead_text,
+        "“Squid Game” is officially coming back.",
+    ]
+    assert answer.citations[1].answer_spans  # "Squid Game" is what answers
+
+
+def test_a_lead_that_names_a_thing_of_the_asked_kind_needs_no_sentence_before_it():
+    q = "The burger chain announced this week it was expanding to which state?"
+    lead_text = "The chain will open a hub in Tennessee, with restaurants in the state by 2026."
+    answer = decide(q, question_cues(q), _show_candidates(lead_text), LiteralSource())
+    assert [c.text for c in answer.citations] == [lead_text]
+
+
 def test_a_sentence_naming_what_the_headline_adds_to_the_question_scores_on_headline():
     q = "Which wildly popular show was green lit for a new season?"
     chunk = Chunk(SHOW.id, 0, 0, 2, 0, len(SHOW.text), SHOW.text)
