@@ -308,3 +308,8 @@ class Answer:
             "refusal_reason": self.refusal_reason,
             "sources": [s.as_json() for s in self.sources],
         }
+
+
+def article_of_chunk(chunk_id: str) -> str:
+    """The article id a chunk id ("<article id>:<n>", Chunk.id) belongs to."""
+    return chunk_id.rpartition(":")[0]

@@ -319,6 +319,37 @@ class Catalog:
         )
         return dict(rows)
 
+    def filter_facets(self, article_ids: Collection[str]) -> dict[str, dict[str, str | int]]:
+        """What a vector-store filter reads of each stored one of `article_ids`, as the chunk
+        metadata holds it: its id, outlet and publication timestamp (None left out)."""
+        rows = self._select_in(
+            "articles",
+            "SELECT id, outlet, published_ts FROM articles WHERE id IN ({ids})",
+            article_ids,
+        )
+        return {
+            a: {
+                k: v
+                for k, v in (("article_id", a), ("outlet", o), ("published_ts", ts))
+                if v is not None
+            }
+            for a, o, ts in rows
+        }
+
+    def chunks_dated_between(
+        self, low: int | None, high: int | None, limit: int
+    ) -> list[str] | None:
+        """Ids of the chunks of the articles published from `low` to `high` (timestamps,
+        either open) and of the undated ones, when there are at most `limit`; else None
+        (a narrow window is searched exactly, chunk by chunk)."""
+        rows = self._select(
+            "chunks",
+            "SELECT c.id FROM articles a JOIN chunks c ON c.article_id = a.id "
+            "WHERE a.published_ts BETWEEN ? AND ? OR a.published_ts IS NULL LIMIT ?",
+            (low if low is not None else -(2**62), high if high is not None else 2**62, limit + 1),
+        )
+        return None if len(rows) > limit else [r[0] for r in rows]
+
     def undated_ids(self) -> set[str]:
         """Ids of the articles without a publication date."""
         rows = self._select("articles", "SELECT id FROM articles WHERE published_ts IS NULL")

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.index.catalog import Catalog, IndexedArticle
 from assistant.index.vector_store import ChunkVectorStore
+from assistant.types import article_of_chunk
 
 
 def vector_gap(catalog: Catalog, store: ChunkVectorStore) -> tuple[int, int]:
@@ -29,7 +30,7 @@ def restore_vectors(
     missing = sorted(known - stored)
     store.delete_ids(orphans)
     if missing:
-        article_ids = sorted({chunk_id.rsplit(":", 1)[0] for chunk_id in missing})
+        article_ids = sorted({article_of_chunk(chunk_id) for chunk_id in missing})
         wanted = set(missing)
         for article_id in article_ids:
             article = catalog.article(article_id)

@@ -184,20 +184,52 @@ class ChunkVectorStore:
         fails is asked again unfiltered, for more chunks, and filtered here."""
         from chromadb.errors import InternalError
 
-        total = self.count()
-        if total == 0 or n <= 0:
+        if n <= 0:
             return []
         for attempt in range(QUERY_ATTEMPTS):
             try:
                 if attempt == 0 or not where:
-                    return self._query(embedding, min(n, total), where)
-                wider = self._query(embedding, min(n * WIDER_QUERY, total), None)
+                    return self._query(embedding, n, where)
+                wider = self._query(embedding, n * WIDER_QUERY, None)
                 return [h for h in wider if metadata_matches(h.metadata, where)][:n]
             except InternalError:
                 if attempt == QUERY_ATTEMPTS - 1:
                     raise
                 time.sleep(0.02 * attempt)
         return []
+
+    def nearest_among(self, embedding: np.ndarray, ids: Sequence[str], n: int) -> list[str]:
+        """The `n` of `ids` nearest to `embedding` (cosine), nearest first, ranked exactly
+        from their stored vectors (for a few thousand ids: Chroma's filtered query can take
+        seconds at 1M chunks even when its filter lets two through)."""
+        import numpy as np
+
+        if not ids or n <= 0:
+            return []
+        found, vectors = [], []
+        for part in self._batches(len(ids)):
+            got = self._collection.get(ids=list(ids[part]), include=["embeddings"])
+            found += got["ids"]
+            vectors += list(got["embeddings"])
+        if not found:
+            return []
+        matrix = np.asarray(vectors, dtype=np.float32)
+        query = np.asarray(embedding, dtype=np.float32)
+        norms = np.linalg.norm(matrix, axis=1) * float(np.linalg.norm(query))
+        scores = matrix @ query / np.maximum(norms, 1e-12)
+        order = np.lexsort((np.array(found), -scores))  # ties by id: the same order each time
+        return [found[i] for i in order[:n]]
+
+    def nearest(self, embedding: Sequence[float], n: int) -> list[str]:
+        """Ids of the `n` nearest chunks, nearest first, unfiltered. Only ids are read: at 1M
+        chunks Chroma finds 1,920 in 29 ms but takes 735 ms with their metadata. Chroma returns
+        all it has when asked for more: counting first would cost 62 ms at 1M chunks."""
+        if n <= 0:
+            return []
+        got = self._collection.query(
+            query_embeddings=[list(map(float, embedding))], n_results=n, include=["distances"]
+        )
+        return list(got["ids"][0])
 
     def _query(
         self, embedding: Sequence[float], n: int, where: Mapping[str, Any] | None

@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection, Hashable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from assistant.index.catalog import Catalog
-from assistant.types import Article, Chunk, Sentence
+from assistant.types import Article, Chunk, Sentence, article_of_chunk
 
 if TYPE_CHECKING:
     import numpy as np
@@ -52,11 +52,6 @@ class BoundedCache(Generic[K, V]):
 
     def clear(self) -> None:
         self._entries.clear()
-
-
-def article_of_chunk(chunk_id: str) -> str:
-    """The article id a chunk id ("<article id>:<n>") belongs to."""
-    return chunk_id.rpartition(":")[0]
 
 
 _ABSENT = object()  # cached: the id is not in the catalog at this generation

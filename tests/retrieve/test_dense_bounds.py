@@ -44,7 +44,7 @@ def test_bounded_dense_hits_are_chromas_filtered_hits(sample_index, embedder, ca
     ]
     for filters in bounds:
         with search.reading() as view:
-            found = [h.id for h in search._dense_hits(view, vector, filters)]
+            found = search._dense_hits(view, vector, filters)
         assert found == chroma_filtered(search, vector, filters), filters
 
 

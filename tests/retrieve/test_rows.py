@@ -13,10 +13,10 @@ import pytest
 from assistant.index.build import NewsIndex
 from assistant.ingest.loaded import loaded_articles
 from assistant.pipeline import Assistant
-from assistant.retrieve.rows import BoundedCache, article_of_chunk
+from assistant.retrieve.rows import BoundedCache
 from assistant.retrieve.search import HybridSearch
 from assistant.settings import load_settings
-from assistant.types import Article
+from assistant.types import Article, article_of_chunk
 from tests.helpers import SAMPLE_ARTICLES
 
 QUESTION = "How much is a return ticket on the Kelso ferry?"
