@@ -198,19 +198,24 @@ class ChunkVectorStore:
                 time.sleep(0.02 * attempt)
         return []
 
-    def nearest_among(self, embedding: np.ndarray, ids: Sequence[str], n: int) -> list[str]:
+    def nearest_among(self, embedding: np.ndarray, ids: Sequence[str], n: int) -> list[str] | None:
         """The `n` of `ids` nearest to `embedding` (cosine), nearest first, ranked exactly
         from their stored vectors (for a few thousand ids: Chroma's filtered query can take
-        seconds at 1M chunks even when its filter lets two through)."""
+        seconds at 1M chunks even when its filter lets two through). None when Chroma
+        cannot read them now (another process writing the folder: see `query`)."""
         import numpy as np
+        from chromadb.errors import InternalError
 
         if not ids or n <= 0:
             return []
         found, vectors = [], []
-        for part in self._batches(len(ids)):
-            got = self._collection.get(ids=list(ids[part]), include=["embeddings"])
-            found += got["ids"]
-            vectors += list(got["embeddings"])
+        try:
+            for part in self._batches(len(ids)):
+                got = self._collection.get(ids=list(ids[part]), include=["embeddings"])
+                found += got["ids"]
+                vectors += list(got["embeddings"])
+        except InternalError:
+            return None
         if not found:
             return []
         matrix = np.asarray(vectors, dtype=np.float32)

@@ -1,5 +1,6 @@
-"""A date-bounded dense search asks Chroma without the filter for more chunks and keeps those
-inside the bounds: it finds the chunks Chroma's own filtered query finds, in the same order."""
+"""A date-bounded dense search ranks the chunks of narrow bounds exactly, and for wider ones asks
+Chroma without the filter for more chunks and keeps those inside the bounds: either way it finds
+the chunks Chroma's own filtered query finds, in the same order."""
 
 from __future__ import annotations
 
@@ -29,17 +30,20 @@ def chroma_filtered(search: HybridSearch, vector, filters: Filters) -> list[str]
     return [h.id for h in search.index.vectors.query(vector, search.candidates, where=where)]
 
 
+@pytest.mark.parametrize("exact_limit", [0, 10_000], ids=["widening", "exact"])
 @pytest.mark.parametrize("candidates", [3, 5, 8])
-def test_bounded_dense_hits_are_chromas_filtered_hits(sample_index, embedder, candidates):
-    search = HybridSearch(sample_index, embedder, candidates=candidates)
+def test_bounded_dense_hits_are_chromas_filtered_hits(
+    sample_index, embedder, candidates, exact_limit
+):
+    search = HybridSearch(sample_index, embedder, candidates=candidates, exact_limit=exact_limit)
     vector = embedder.embed([QUESTION])[0]
     low, high = sample_index.catalog.date_range()
     assert low and high and sample_index.catalog.counts()[1] > candidates * OVERFETCH
     middle = low + (high - low) / 2
     bounds = [
-        Filters(as_of=middle),  # about half the chunks inside: no filtered query needed
+        Filters(as_of=middle),  # about half the chunks inside: the first ids asked suffice
         Filters(since=middle),
-        Filters(since=high - timedelta(days=1)),  # narrow: Chroma's filter is asked
+        Filters(since=high - timedelta(days=1)),  # narrow: widened to every chunk
         Filters(until=low + timedelta(days=1)),
     ]
     for filters in bounds:
