@@ -7,9 +7,10 @@ Chroma's own (downloading) embedding function is never used.
 
 from __future__ import annotations
 
+import operator
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,45 +29,58 @@ WIDER_QUERY = 10  # an unfiltered query asked for a failed filtered one reads 10
 def metadata_matches(metadata: Mapping[str, Any], where: Mapping[str, Any]) -> bool:
     """Whether chunk metadata passes a Chroma `where` filter: the operators newsqa's filters
     use ($and, $or, $eq, $ne, $in, $nin, $gt, $gte, $lt, $lte) and bare equality."""
+    return where_predicate(where)(metadata)
+
+
+Predicate = Callable[[Mapping[str, Any]], bool]
+
+
+def where_predicate(where: Mapping[str, Any]) -> Predicate:
+    """`metadata_matches` for one `where`, worked out once (a search checks thousands of
+    chunks against the same filter)."""
+    parts: list[Predicate] = []
     for key, condition in where.items():
-        if key == "$and":
-            if not all(metadata_matches(metadata, part) for part in condition):
-                return False
-        elif key == "$or":
-            if not any(metadata_matches(metadata, part) for part in condition):
-                return False
-        elif not _value_matches(metadata.get(key), condition):
-            return False
-    return True
-
-
-def _value_matches(value: Any, condition: Any) -> bool:
-    if not isinstance(condition, Mapping):
-        return bool(value == condition)
-    for op, operand in condition.items():
-        if op == "$eq":
-            ok = value == operand
-        elif op == "$ne":
-            ok = value != operand
-        elif op == "$in":
-            ok = value in operand
-        elif op == "$nin":
-            ok = value not in operand
-        elif value is None:  # a missing field passes no comparison, as in Chroma
-            ok = False
-        elif op == "$gt":
-            ok = value > operand
-        elif op == "$gte":
-            ok = value >= operand
-        elif op == "$lt":
-            ok = value < operand
-        elif op == "$lte":
-            ok = value <= operand
+        if key in ("$and", "$or"):
+            inner = [where_predicate(part) for part in condition]
+            combine = all if key == "$and" else any
+            parts.append(lambda m, inner=inner, combine=combine: combine(p(m) for p in inner))
         else:
-            raise ValueError(f"unsupported filter operator {op!r}")
-        if not ok:
-            return False
-    return True
+            parts.append(_value_predicate(key, condition))
+    if len(parts) == 1:
+        return parts[0]
+    return lambda m: all(p(m) for p in parts)
+
+
+def _value_predicate(key: str, condition: Any) -> Predicate:
+    if not isinstance(condition, Mapping):
+        return lambda m: bool(m.get(key) == condition)
+    tests = [_operator_test(op, operand) for op, operand in condition.items()]
+    if len(tests) == 1:
+        test = tests[0]
+        return lambda m: test(m.get(key))
+    return lambda m: all(t(m.get(key)) for t in tests)
+
+
+def _operator_test(op: str, operand: Any) -> Callable[[Any], bool]:
+    if op in ("$in", "$nin"):
+        members = set(operand)
+        return (lambda v: v in members) if op == "$in" else (lambda v: v not in members)
+    if op == "$eq":
+        return lambda v: bool(v == operand)
+    if op == "$ne":
+        return lambda v: bool(v != operand)
+    order = _ORDER.get(op)
+    if order is None:
+        raise ValueError(f"unsupported filter operator {op!r}")
+    return lambda v: v is not None and order(v, operand)  # a missing field passes none
+
+
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "$gt": operator.gt,
+    "$gte": operator.ge,
+    "$lt": operator.lt,
+    "$lte": operator.le,
+}
 
 
 @dataclass(frozen=True)
@@ -191,7 +205,8 @@ class ChunkVectorStore:
                 if attempt == 0 or not where:
                     return self._query(embedding, n, where)
                 wider = self._query(embedding, n * WIDER_QUERY, None)
-                return [h for h in wider if metadata_matches(h.metadata, where)][:n]
+                passes = where_predicate(where)
+                return [h for h in wider if passes(h.metadata)][:n]
             except InternalError:
                 if attempt == QUERY_ATTEMPTS - 1:
                     raise

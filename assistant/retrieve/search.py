@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from assistant.index.bm25 import ChunkBM25, DateBounds
 from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
-from assistant.index.vector_store import metadata_matches
+from assistant.index.vector_store import where_predicate
 from assistant.retrieve.dedupe import group_copies
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.fusion import reciprocal_rank_fusion
@@ -37,7 +37,7 @@ W_TITLE = 0.10
 W_BM25 = 1.5  # weight of the BM25 ranking against the dense one in the fusion
 # a date-bounded dense query asks for this many times the candidates, unfiltered, then more
 OVERFETCH = 4
-OVERFETCH_STEPS = (OVERFETCH, 16, 64, 256)  # the widest: 7,680 ids, 113 ms at 1M chunks
+OVERFETCH_STEPS = (OVERFETCH, 64, 256)  # the widest: 7,680 ids, 113 ms at 1M chunks
 FACET_BLOCK = 500  # chunk ids whose articles' dates are read at once
 EXACT_LIMIT = 2_000  # bounds holding at most this many chunks are searched exactly
 
@@ -296,50 +296,58 @@ class HybridSearch:
         query costs more the more chunks its filter lets through (at 1M chunks: 70 ms
         unfiltered, 2.6 s as of a date halfway through, and 2.4 s for bounds holding two
         chunks), and reading metadata with the hits costs more the more hits (735 ms for
-        1,920). So bounds holding at most `exact_limit` chunks (the catalog counts them) are
-        ranked exactly from those chunks' vectors; wider ones ask for ids only, OVERFETCH
-        times the candidates and then wider (OVERFETCH_STEPS), and keep those the catalog's
-        dates and outlets let through: the same chunks, in the same order, whenever enough are
-        inside. Only bounds that keep too few even then are
-        asked of Chroma's filter; bounds after the newest article hold nothing and are not
-        asked at all."""
+        1,920). So it asks for ids only, OVERFETCH times the candidates and then wider
+        (OVERFETCH_STEPS), and keeps those the catalog's dates and outlets let through: the same
+        chunks, in the same order, whenever enough are inside. When the first ask keeps too
+        few and the bounds hold at most `exact_limit` chunks (the catalog counts them), those
+        chunks are ranked exactly from their vectors instead. Only bounds that keep too few
+        even then are asked of Chroma's filter; bounds after the newest article hold nothing
+        and are not asked at all."""
         where = self._chroma_where(view, filters)
         if where is None:
             return self.index.vectors.nearest(vector, self.candidates)
         if filters.since and (view.newest_ts is None or view.newest_ts < filters.since.timestamp()):
             return []
-        ends = [int(d.timestamp()) for d in (filters.until, filters.as_of) if d]
-        low = int(filters.since.timestamp()) if filters.since else None
-        few = self.index.catalog.chunks_dated_between(
-            low, min(ends, default=None), self.exact_limit
-        )
-        if few is not None:
-            ranked = self.index.vectors.nearest_among(
-                vector, self._inside(few, where, len(few)), self.candidates
-            )
-            if ranked is not None:
-                return ranked
         for step in OVERFETCH_STEPS:
             asked = self.candidates * step
             nearest = self.index.vectors.nearest(vector, asked)
             inside = self._inside(nearest, where, self.candidates)
             if len(inside) >= self.candidates or len(nearest) < asked:
                 return inside[: self.candidates]
+            if step == OVERFETCH:  # too few inside: if the bounds hold few, rank them all
+                ranked = self._nearest_within(vector, filters, where)
+                if ranked is not None:
+                    return ranked
         return [h.id for h in self.index.vectors.query(vector, self.candidates, where=where)]
+
+    def _nearest_within(
+        self, vector: np.ndarray, filters: Filters, where: dict
+    ) -> list[str] | None:
+        """The nearest chunks of bounds holding at most `exact_limit` chunks, ranked exactly
+        from their vectors; None for wider bounds (or when Chroma cannot read them now)."""
+        ends = [int(d.timestamp()) for d in (filters.until, filters.as_of) if d]
+        low = int(filters.since.timestamp()) if filters.since else None
+        few = self.index.catalog.chunks_dated_between(
+            low, min(ends, default=None), self.exact_limit
+        )
+        if few is None:
+            return None
+        inside = self._inside(few, where, len(few))
+        return self.index.vectors.nearest_among(vector, inside, self.candidates)
 
     def _inside(self, chunk_ids: Sequence[str], where: dict, wanted: int) -> list[str]:
         """The first `wanted` (or all) of the chunks whose article's outlet and date (read
         from the catalog, as the chunk metadata holds them) pass the Chroma `where`, in their
         order; their articles are read a block at a time until enough are found."""
         inside: list[str] = []
+        passes = where_predicate(where)
         for start in range(0, len(chunk_ids), FACET_BLOCK):
             block = chunk_ids[start : start + FACET_BLOCK]
             facets = self.index.catalog.filter_facets({article_of_chunk(c) for c in block})
             inside += [
                 cid
                 for cid in block
-                if (meta := facets.get(article_of_chunk(cid))) is not None
-                and metadata_matches(meta, where)
+                if (meta := facets.get(article_of_chunk(cid))) is not None and passes(meta)
             ]
             if len(inside) >= wanted:
                 break
