@@ -125,13 +125,10 @@ def asked_for(question: str) -> Asked:
     return _asked(question)[0]
 
 
-def asked_head(question: str) -> str | None:
-    """The noun that names the kind asked for ("show" in "Which wildly popular show was green
-    lit?"): a source that says "the show" speaks of the answer without naming it."""
-    return _asked(question)[1]
-
-
 def _asked(question: str) -> tuple[Asked, str | None]:
+    """`asked_for`, and the noun that named the kind when one did ("show" in "Which wildly
+    popular show was green lit?": a source that says "the show" speaks of the answer without
+    naming it)."""
     clause = question_clause(question)
     if _NUMBER_PHRASE.search(clause):
         return "number", None
@@ -173,7 +170,7 @@ class QuestionCues:
     # context sentences before it paraphrase the story: "falling now for more than 50 days")
     required_terms: tuple[str, ...] = ()
     years: tuple[str, ...] = ()  # years the question clause names ("the 2019 final")
-    head: str | None = None  # the noun naming the asked kind ("show": asked_head)
+    head: str | None = None  # the noun that named the asked kind ("show"), if one did
 
     @property
     def kind(self) -> Kind:

@@ -288,9 +288,9 @@ def choose(
     question: str,
     tagger: EntityTagger | None = None,
 ) -> tuple[list[ScoredSentence], Conflict | None, ScoredSentence | None]:
-    """The answer sentences (the lead first, or the sentence before it that names what it
-    describes), a figure conflict among sources of about the same date, and an older report
-    giving another value, if any."""
+    """The answer sentences (the lead first; next, when the lead only describes the asked-for
+    thing, the sentence before it that names it), a figure conflict among sources of about the
+    same date, and an older report giving another value, if any."""
     best = lead_sentence(scored, cues, question)
     rest = [s for s in scored if s is not best]
     earlier = earlier_report(scored, best, cues, question)
