@@ -211,10 +211,13 @@ class HybridSearch:
             return
         with self.index.catalog.snapshot():
             self._pinned.view = self._current_view()
+            # a question's id queries and the dates they read, asked again by its fallbacks
+            self._pinned.nearest, self._pinned.facets = {}, {}
             try:
                 yield self._pinned.view
             finally:
                 self._pinned.view = None
+                self._pinned.nearest, self._pinned.facets = {}, {}
 
     def weight(self, term: str) -> float:
         """The rarity of a content word (as `terms` gives it): BM25's idf of that token in
@@ -310,7 +313,7 @@ class HybridSearch:
             return []
         for step in OVERFETCH_STEPS:
             asked = self.candidates * step
-            nearest = self.index.vectors.nearest(vector, asked)
+            nearest = self._nearest(vector, asked)
             inside = self._inside(nearest, where, self.candidates)
             if len(inside) >= self.candidates or len(nearest) < asked:
                 return inside[: self.candidates]
@@ -319,6 +322,29 @@ class HybridSearch:
                 if ranked is not None:
                     return ranked
         return [h.id for h in self.index.vectors.query(vector, self.candidates, where=where)]
+
+    def _nearest(self, vector: np.ndarray, n: int) -> list[str]:
+        """Chroma's `n` nearest ids, asked once per question (a question whose time window
+        holds no answer searches again around it with the same vector)."""
+        asked = getattr(self._pinned, "nearest", None)
+        if asked is None:
+            return self.index.vectors.nearest(vector, n)
+        key = (vector.tobytes(), n)
+        if key not in asked:
+            asked[key] = self.index.vectors.nearest(vector, n)
+        return asked[key]
+
+    def _facets(self, article_ids: set[str]) -> dict[str, dict[str, str | int]]:
+        """The catalog's filter facets of the articles (`Catalog.filter_facets`), each read
+        once per question."""
+        known = getattr(self._pinned, "facets", None)
+        if known is None:
+            return self.index.catalog.filter_facets(article_ids)
+        missing = article_ids - known.keys()
+        if missing:
+            found = self.index.catalog.filter_facets(missing)
+            known.update({a: found.get(a) for a in missing})
+        return {a: known[a] for a in article_ids if known[a] is not None}
 
     def _nearest_within(
         self, vector: np.ndarray, filters: Filters, where: dict
@@ -343,7 +369,7 @@ class HybridSearch:
         passes = where_predicate(where)
         for start in range(0, len(chunk_ids), FACET_BLOCK):
             block = chunk_ids[start : start + FACET_BLOCK]
-            facets = self.index.catalog.filter_facets({article_of_chunk(c) for c in block})
+            facets = self._facets({article_of_chunk(c) for c in block})
             inside += [
                 cid
                 for cid in block
