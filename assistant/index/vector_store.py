@@ -26,18 +26,13 @@ QUERY_ATTEMPTS = 3  # a query failed by another process's write in flight is ask
 WIDER_QUERY = 10  # an unfiltered query asked for a failed filtered one reads 10x the chunks
 
 
-def metadata_matches(metadata: Mapping[str, Any], where: Mapping[str, Any]) -> bool:
-    """Whether chunk metadata passes a Chroma `where` filter: the operators newsqa's filters
-    use ($and, $or, $eq, $ne, $in, $nin, $gt, $gte, $lt, $lte) and bare equality."""
-    return where_predicate(where)(metadata)
-
-
 Predicate = Callable[[Mapping[str, Any]], bool]
 
 
 def where_predicate(where: Mapping[str, Any]) -> Predicate:
-    """`metadata_matches` for one `where`, worked out once (a search checks thousands of
-    chunks against the same filter)."""
+    """Whether chunk metadata passes a Chroma `where` filter, worked out once for the filter
+    (a search checks thousands of chunks against it): the operators newsqa's filters use
+    ($and, $or, $eq, $ne, $in, $nin, $gt, $gte, $lt, $lte) and bare equality."""
     parts: list[Predicate] = []
     for key, condition in where.items():
         if key in ("$and", "$or"):

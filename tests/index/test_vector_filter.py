@@ -1,11 +1,11 @@
-"""The filter a failed filtered Chroma query falls back to (`metadata_matches`) keeps
+"""The filter a failed filtered Chroma query falls back to (`where_predicate`) keeps
 exactly the chunks Chroma's own `where` keeps, for the filters newsqa builds."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from assistant.index.vector_store import ChunkVectorStore, metadata_matches
+from assistant.index.vector_store import ChunkVectorStore, where_predicate
 
 DAY = 86_400
 RECORDS = [
@@ -38,7 +38,7 @@ def test_the_fallback_filter_keeps_what_chroma_keeps(tmp_path):
     store.upsert(ids, vectors, ["text"] * len(ids), RECORDS)
     for where in WHERES:
         by_chroma = {hit.id for hit in store.query(vectors[0], len(ids), where)}
-        by_us = {i for i, r in zip(ids, RECORDS, strict=True) if metadata_matches(r, where)}
+        by_us = {i for i, r in zip(ids, RECORDS, strict=True) if where_predicate(where)(r)}
         assert by_us == by_chroma, where
         assert by_chroma  # each filter keeps something, and none keeps everything
         assert by_chroma != set(ids)
