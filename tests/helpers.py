@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -175,6 +176,11 @@ def newsqa(*args: str, env: dict[str, str] | None = None) -> Ran:
     stdout, stderr = io.StringIO(), io.StringIO()
     saved = {key: os.environ.get(key) for key in env or {}}
     os.environ.update(env or {})
+    # a process of its own prints newsqa's warnings to stderr (logging's last resort); here
+    # pytest's handlers would take them, so they are written to this call's stderr too
+    warnings = logging.StreamHandler(stderr)
+    warnings.setLevel(logging.WARNING)
+    logging.getLogger("assistant").addHandler(warnings)
     try:
         with redirect_stdout(stdout), redirect_stderr(stderr):
             try:
@@ -182,6 +188,7 @@ def newsqa(*args: str, env: dict[str, str] | None = None) -> Ran:
             except SystemExit as exc:  # argparse's usage errors
                 code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
     finally:
+        logging.getLogger("assistant").removeHandler(warnings)
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)

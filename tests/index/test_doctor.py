@@ -1,28 +1,29 @@
 """Damage to what the catalog derives (vectors, keyword index) is found and repaired from the
-catalog, with a message; `newsqa doctor` says what it found and what it fixed. Each step
-runs in its own process, as a restarted server or a later command would (an embedded Chroma
-client in this process would keep the deleted folder's data)."""
+catalog, with a message; `newsqa doctor` says what it found and what it fixed. Each step is
+a command run in this process, after forgetting the Chroma clients opened before it, as a
+restarted server or a later command in a new process would see the index (Chroma keeps one
+client per folder in a process, and a kept one would still hold the deleted folder's data)."""
 
 from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import Ran
+from tests.helpers import newsqa as newsqa_in_process
+
 QUESTION = "How many North Korean troops have been sent to Russia?"
 
 
-def newsqa(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def newsqa(*args: str) -> Ran:
+    """`newsqa ARGS` as a new process would run it: no Chroma client kept from before."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+    return newsqa_in_process(*args)
 
 
 def cited(folder: Path) -> tuple[list[tuple[str, int, float]], str]:
