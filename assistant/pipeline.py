@@ -156,10 +156,11 @@ class Assistant:
         cues = question_cues(question)
         scoped = scoped_filters(filters, scope, settings.recent_half_life_days)
         k = k or self.k
+        features: dict = {}  # of the sentences scored so far, for the searches after the first
 
         def answer_with(chosen: Filters) -> tuple[Answer, list[ScoredSentence]]:
             passages = self.search.search(question, k, chosen, mode=self.mode, query_vector=vector)
-            scored = score_sentences(question, cues, passages, self.search, vector)
+            scored = score_sentences(question, cues, passages, self.search, vector, features)
             return decide(question, cues, scored, self.search), scored
 
         answer, scored = answer_with(scoped)

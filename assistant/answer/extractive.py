@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answer.combiner import default_combiner
 from assistant.answer.conflicts import Claim, figure_conflict, figure_value, magnitude_of
@@ -112,11 +112,14 @@ def score_sentences(
     passages: Sequence[Passage],
     source: SentenceSource,
     query_vector: np.ndarray,
+    memo: dict[tuple[str, int], dict[str, Any]] | None = None,
 ) -> list[ScoredSentence]:
     """Every statement of the passages once, scored by the combiner, best first. The best
     few also get their named entities of the asked-for kind (what a further sentence must
-    add, and the words that answer)."""
+    add, and the words that answer). `memo` (one per question) keeps what a sentence's
+    features owe nothing to its passage's rank, for the question's next search."""
     model = default_combiner()
+    memo = {} if memo is None else memo
     weights = source.term_weights(list(cues.terms))
     asked = Vocabulary(cues.terms)
     scored: dict[tuple[str, int], ScoredSentence] = {}
@@ -133,17 +136,19 @@ def score_sentences(
             sentence = sentences[i]
             if not is_statement(sentence.text):
                 continue
-            own = terms(sentence.text)
-            before = terms(sentences[i - 1].text) if i > 0 else []
-            features = sentence_features(
-                similarity=float(vectors[i] @ query_vector) if vectors is not None else 0.0,
-                terms=coverage(cues.terms, own, weights),
-                context=coverage(cues.terms, own + before + title_terms, weights),
-                kind=cues.kind == "any" or bool(new_things(sentence.text, cues)),
-                rank=rank,
-                index=sentence.index,
-                headline=coverage(beyond, own, beyond_weights) if beyond else 0.0,
-            )
+            found = memo.get((article.id, i))
+            if found is None:
+                own = terms(sentence.text)
+                before = terms(sentences[i - 1].text) if i > 0 else []
+                found = memo[(article.id, i)] = {
+                    "similarity": float(vectors[i] @ query_vector) if vectors is not None else 0.0,
+                    "terms": coverage(cues.terms, own, weights),
+                    "context": coverage(cues.terms, own + before + title_terms, weights),
+                    "kind": cues.kind == "any" or bool(new_things(sentence.text, cues)),
+                    "index": sentence.index,
+                    "headline": coverage(beyond, own, beyond_weights) if beyond else 0.0,
+                }
+            features = sentence_features(**found, rank=rank)
             scored[(article.id, i)] = ScoredSentence(
                 sentence, article, rank, model.probability(features), features, passage.copies
             )

@@ -188,14 +188,19 @@ class ChunkBM25:
         """How many chunks hold `token` (one of `assistant.text.tokens`)."""
         return int(self._searcher.doc_freq("body", token))
 
-    def query(self, text: str, n: int, dates: DateBounds | None = None) -> list[tuple[str, float]]:
+    def query(
+        self, text: str, n: int, dates: DateBounds | None = None, memo: dict | None = None
+    ) -> list[tuple[str, float]]:
         """Up to `n` (chunk id, score) pairs, best first; chunks sharing no word are left out,
-        and so are those published outside `dates`."""
+        and so are those published outside `dates`. `memo` (one per question, over this
+        snapshot) keeps the searches and chunk ids read, for the same question asked again
+        with other dates."""
         import tantivy
 
-        words = list(dict.fromkeys(tokens(text)))
+        words = tuple(dict.fromkeys(tokens(text)))
         if not words or n <= 0:
             return []
+        memo = {} if memo is None else memo
         schema = self._index.schema
         query = tantivy.Query.boolean_query(
             [
@@ -205,13 +210,17 @@ class ChunkBM25:
         )
         searcher = self._searcher
         if dates is None:
-            hits = searcher.search(query, limit=n, count=False).hits
+            hits = self._search(memo, ("all", words, n), query, n)
         else:
             # the best chunks as if unbounded, those in bounds kept: the same top `n` as a
             # bounded query whenever enough pass, and far faster (a bounded query scores
             # every matching chunk); else the bounded query
-            wide = searcher.search(query, limit=_WIDER * n, count=False).hits
-            stamps = searcher.fast_field_values("published_ts", [address for _, address in wide])
+            key = ("wide", words, _WIDER * n)
+            wide = self._search(memo, key, query, _WIDER * n)
+            if (*key, "dates") not in memo:
+                addresses = [address for _, address in wide]
+                memo[(*key, "dates")] = searcher.fast_field_values("published_ts", addresses)
+            stamps = memo[(*key, "dates")]
             hits = [hit for hit, ts in zip(wide, stamps, strict=True) if dates.admit(ts)][:n]
             if len(hits) < n and len(wide) == _WIDER * n:
                 bounded = tantivy.Query.boolean_query(
@@ -223,12 +232,21 @@ class ChunkBM25:
                         ),
                     ]
                 )
-                hits = searcher.search(bounded, limit=n, count=False).hits
+                hits = self._search(memo, ("bounded", words, n, dates), bounded, n)
         return [
-            (searcher.doc(address)["chunk_id"][0], float(score))
-            for score, address in hits
-            if score > 0
+            (self._chunk_id(memo, address), float(score)) for score, address in hits if score > 0
         ]
+
+    def _search(self, memo: dict, key: tuple, query: Any, limit: int) -> list[Any]:
+        if key not in memo:
+            memo[key] = self._searcher.search(query, limit=limit, count=False).hits
+        return memo[key]
+
+    def _chunk_id(self, memo: dict, address: Any) -> str:
+        key = ("doc", address.segment_ord, address.doc)
+        if key not in memo:
+            memo[key] = self._searcher.doc(address)["chunk_id"][0]
+        return memo[key]
 
 
 def _document(entry: KeywordEntry) -> Any:

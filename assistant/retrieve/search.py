@@ -211,13 +211,20 @@ class HybridSearch:
             return
         with self.index.catalog.snapshot():
             self._pinned.view = self._current_view()
-            # a question's id queries and the dates they read, asked again by its fallbacks
-            self._pinned.nearest, self._pinned.facets = {}, {}
+            self._pinned.memo = {}
             try:
                 yield self._pinned.view
             finally:
                 self._pinned.view = None
-                self._pinned.nearest, self._pinned.facets = {}, {}
+                self._pinned.memo = None
+
+    def _memo(self, part: str) -> dict | None:
+        """What this thread's question has already asked of one part (id queries, article
+        dates, keyword hits, rerank features), kept while its view is pinned: a question whose
+        time window holds no answer searches again around it, and the searches overlap.
+        None outside a pinned reading."""
+        memo = getattr(self._pinned, "memo", None)
+        return None if memo is None else memo.setdefault(part, {})
 
     def weight(self, term: str) -> float:
         """The rarity of a content word (as `terms` gives it): BM25's idf of that token in
@@ -270,7 +277,9 @@ class HybridSearch:
             assert query_vector is not None
             found.append(self._dense_hits(view, query_vector, filters))
         if mode in ("hybrid", "bm25"):
-            hits_bm25 = view.bm25.query(question, self.candidates * 3, self._keyword_dates(filters))
+            hits_bm25 = view.bm25.query(
+                question, self.candidates * 3, self._keyword_dates(filters), self._memo("keyword")
+            )
             found.append([cid for cid, _ in hits_bm25])
         rows = Candidates.read(view, {cid for ids in found for cid in ids})
         rankings = [
@@ -326,7 +335,7 @@ class HybridSearch:
     def _nearest(self, vector: np.ndarray, n: int) -> list[str]:
         """Chroma's `n` nearest ids, asked once per question (a question whose time window
         holds no answer searches again around it with the same vector)."""
-        asked = getattr(self._pinned, "nearest", None)
+        asked = self._memo("nearest")
         if asked is None:
             return self.index.vectors.nearest(vector, n)
         key = (vector.tobytes(), n)
@@ -337,7 +346,7 @@ class HybridSearch:
     def _facets(self, article_ids: set[str]) -> dict[str, dict[str, str | int]]:
         """The catalog's filter facets of the articles (`Catalog.filter_facets`), each read
         once per question."""
-        known = getattr(self._pinned, "facets", None)
+        known = self._memo("facets")
         if known is None:
             return self.index.catalog.filter_facets(article_ids)
         missing = article_ids - known.keys()
@@ -439,35 +448,56 @@ class HybridSearch:
         passages: list[Passage],
         query_vector: np.ndarray | None,
     ) -> list[Passage]:
-        import numpy as np
-
         question_terms = terms(question)
         weights = {t: self.weight(t) for t in question_terms}
         top_fused = max(p.score for p in passages)
+        matched = self._memo("rerank")
+        asked = (question, None if query_vector is None else query_vector.tobytes())
         rescored = []
         for passage in passages:
-            chunk = passage.chunk
-            best_sentence = 0.0
-            vectors = self.sentence_vectors(chunk.article_id)
-            if vectors is not None and query_vector is not None:
-                span = vectors[chunk.sentence_start : chunk.sentence_end]
-                if len(span):
-                    best_sentence = float(np.max(span @ query_vector))
-            text_terms = terms(passage.article.title + " " + chunk.text)
-            features = {
-                "fused": passage.score / top_fused,
-                "sentence": best_sentence,
-                "terms": coverage(question_terms, text_terms, weights),
-                "title": coverage(question_terms, terms(passage.article.title), weights),
-            }
+            key = (*asked, passage.chunk.id)
+            match = matched.get(key) if matched is not None else None
+            if match is None:
+                match = self._match(passage, question_terms, weights, query_vector)
+                if matched is not None:
+                    matched[key] = match
+            features = {"fused": passage.score / top_fused, **match}
             score = (
                 W_FUSED * features["fused"]
                 + W_SENTENCE * features["sentence"]
                 + W_TERMS * features["terms"]
                 + W_TITLE * features["title"]
             )
-            rescored.append(Passage(chunk, passage.article, score, features, passage.copies))
+            rescored.append(
+                Passage(passage.chunk, passage.article, score, features, passage.copies)
+            )
         return sorted(rescored, key=lambda p: -p.score)
+
+    def _match(
+        self,
+        passage: Passage,
+        question_terms: list[str],
+        weights: dict[str, float],
+        query_vector: np.ndarray | None,
+    ) -> dict[str, float]:
+        """How well one passage matches the question, whatever its fused rank: its best
+        sentence's similarity, and the weighted share of the question's terms in its text and
+        in its headline."""
+        import numpy as np
+
+        chunk = passage.chunk
+        best_sentence = 0.0
+        vectors = self.sentence_vectors(chunk.article_id)
+        if vectors is not None and query_vector is not None:
+            span = vectors[chunk.sentence_start : chunk.sentence_end]
+            if len(span):
+                best_sentence = float(np.max(span @ query_vector))
+        text_terms = terms(passage.article.title + " " + chunk.text)
+        return {
+            "sentence": best_sentence,
+            "terms": coverage(question_terms, text_terms, weights),
+            "title": coverage(question_terms, terms(passage.article.title), weights),
+        }
 
     def _apply_recency(self, passages: list[Passage], filters: Filters, k: int) -> list[Passage]:
         """Age is measured against the newest of the top k: among the passages that matter,

@@ -4,13 +4,16 @@ filled again, a fare raised and then cut, months apart."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
+from assistant.answer.cues import question_cues
+from assistant.answer.extractive import score_sentences
 from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
 from assistant.pipeline import Assistant
+from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import HybridSearch
 from assistant.retrieve.timescope import as_of_time
 from assistant.settings import load_settings
@@ -207,6 +210,36 @@ def test_a_window_with_nothing_in_it_falls_back_to_earlier_articles_and_says_so(
     assert not answer.refused
     assert "Tobias Renn" in answer.citations[0].text
     assert answer.note and "from this week" in answer.note and "earlier articles" in answer.note
+
+
+def test_searches_of_one_question_under_other_bounds_get_what_each_gets_alone(
+    assistant: Assistant,
+) -> None:
+    # a question whose window holds no answer searches again around it, reusing what its
+    # first search read (id queries, dates, keyword hits, rerank and sentence features);
+    # the Renn article leads the first bounds and is second in the widest: what depends on
+    # a passage's place must not be reused
+    question = "Who is the chief executive of the Kestrel Bay Port Authority?"
+    june = datetime(2025, 6, 1, tzinfo=UTC)
+    bounds = [Filters(since=june), Filters(until=june), Filters()]
+    search = assistant.search
+    vector = search.embedder.embed([question])[0]
+    cues = question_cues(question)
+
+    def scored(filters: Filters, memo: dict) -> list:
+        passages = search.search(question, 5, filters, query_vector=vector)
+        ranked = score_sentences(question, cues, passages, search, vector, memo)
+        return [(p.chunk.id, p.score, p.features) for p in passages] + [
+            (s.article.id, s.sentence.index, s.score, s.features) for s in ranked
+        ]
+
+    with search.reading():
+        memo: dict = {}
+        together = [scored(f, memo) for f in bounds]
+    alone = [scored(f, {}) for f in bounds]
+    assert together == alone
+    firsts = [next(p for p in found if len(p) == 3)[0] for found in together]
+    assert firsts[0] != firsts[2]  # the bounds rank the passages differently
 
 
 def test_an_undated_article_answers_when_no_dated_one_does_in_or_around_the_window(

@@ -71,6 +71,33 @@ def test_bounded_hits_are_the_best_in_bounds_even_when_the_best_overall_are_not(
     assert [c for c, _ in index.query("harbour", 3, DateBounds(as_of=10 * DAY))] == ["early:0"]
 
 
+def test_one_memo_over_several_bounds_gives_each_the_hits_a_fresh_query_gives(
+    tmp_path: Path,
+) -> None:
+    # a question whose window holds no answer asks again around it: with one memo, the
+    # unbounded search, the dates and the chunk ids are read once, and every bound still
+    # gets its own hits (the wide search kept serves the narrow window and the bounded
+    # fallback both)
+    late = [
+        KeywordEntry(f"late{i}:0", f"late{i}", "Harbour\nharbour harbour harbour", 20 * DAY)
+        for i in range(40)
+    ]
+    index = ChunkBM25.build(tmp_path / "bm25", [*late, *ENTRIES], generation=1)
+    bounds = [
+        None,
+        DateBounds(as_of=30 * DAY, since=15 * DAY),
+        DateBounds(as_of=30 * DAY, until=15 * DAY),
+        DateBounds(as_of=30 * DAY),
+        DateBounds(as_of=5 * DAY),
+    ]
+    memo: dict = {}
+    shared = [index.query("harbour ferries", 5, dates, memo) for dates in bounds]
+    assert shared == [index.query("harbour ferries", 5, dates) for dates in bounds]
+    assert [c for c, _ in shared[4]] == ["undated:0"]
+    assert {c for c, _ in shared[2]} == {"volcano:0"}
+    assert any(key[0] == "bounded" for key in memo)  # the fallback query ran and was kept
+
+
 def keyword_folder_id(folder: Path) -> int:
     return (folder / "bm25").stat().st_ino
 
