@@ -26,6 +26,15 @@ from tests.helpers import (  # noqa: E402
 )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files holding slow tests first, in collection order otherwise: `make test`'s
+    workers take a file at a time, so the long ones start early and the short ones fill
+    the end, and both workers finish near the same time (the Makefile's
+    --no-loadscope-reorder keeps this order)."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One folder for the converted local LLM, shared by the workers of a run (their tmp

@@ -27,6 +27,8 @@ from tests.helpers import (
     write_article,
 )
 
+pytestmark = pytest.mark.slow  # started first by make test (tests/conftest.py)
+
 MISSING = local_extra_missing()
 needs_local = pytest.mark.skipif(
     MISSING is not None, reason=f"local LLM extra not installed: {MISSING}"

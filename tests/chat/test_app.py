@@ -27,6 +27,8 @@ from tests.helpers import (
 from tests.ingest.news_pages import PAGES
 from tests.ingest.news_site import Item, Site, rss20, serve_site
 
+pytestmark = pytest.mark.slow  # started first by make test (tests/conftest.py)
+
 XSS_BODY = (
     "The Kestrel Bay harbour council approved a plan to restore the old lighthouse for "
     "2.4 million euros on Tuesday. <img src=x onerror=\"window.__xss='img'\"> Work starts in "

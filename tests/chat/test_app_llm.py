@@ -20,6 +20,8 @@ from tests.helpers import (
     serve_command,
 )
 
+pytestmark = pytest.mark.slow  # started first by make test (tests/conftest.py)
+
 WRONG = "France and Germany will join BRICS in 2024 [1]."
 
 

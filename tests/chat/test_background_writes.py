@@ -27,6 +27,8 @@ from tests.helpers import (
 from tests.ingest.news_pages import PAGES
 from tests.ingest.news_site import Item, Site, rss20, serve_site
 
+pytestmark = pytest.mark.slow  # started first by make test (tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[Site]:

@@ -17,6 +17,8 @@ import pytest
 
 from tests.helpers import ONE_READER, free_port, running_server, serve_command, write_article
 
+pytestmark = pytest.mark.slow  # started first by make test (tests/conftest.py)
+
 QUESTION = "How many homes will the Lumen Bay floating solar farm supply?"
 
 

@@ -13,7 +13,11 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import api, free_port, newsqa, numbered_articles, running_server, served, upload
+
+pytestmark = pytest.mark.slow  # started first by make test (tests/conftest.py)
 
 
 def chunked_titles(index: Path) -> dict[str, int]:

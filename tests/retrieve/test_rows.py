@@ -19,6 +19,8 @@ from assistant.settings import load_settings
 from assistant.types import Article, article_of_chunk
 from tests.helpers import SAMPLE_ARTICLES
 
+pytestmark = pytest.mark.slow  # started first by make test (tests/conftest.py)
+
 QUESTION = "How much is a return ticket on the Kelso ferry?"
 CONTENT = ("articles", "chunks", "sentences", "copies")
 
