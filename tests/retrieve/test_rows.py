@@ -41,7 +41,7 @@ def test_a_chunk_id_names_its_article_even_when_the_article_id_has_colons():
 
 
 def filler_articles(count: int) -> list[Article]:
-    """`count` short articles of sentences made from the bundled articles' words (none of
+    """`count` one-sentence articles made from the bundled articles' words (none of
     the question's), each distinct enough not to be taken for a copy of another."""
     words = sorted(
         {
@@ -55,7 +55,7 @@ def filler_articles(count: int) -> list[Article]:
     start = datetime(2024, 1, 1, tzinfo=UTC)
     articles = []
     for i in range(count):
-        sentences = [" ".join(rng.choices(words, k=10)).capitalize() + "." for _ in range(2)]
+        sentences = [" ".join(rng.choices(words, k=8)).capitalize() + "."]
         articles.append(
             Article(
                 id=f"filler-{i:04d}",
