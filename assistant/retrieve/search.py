@@ -452,15 +452,15 @@ class HybridSearch:
         weights = {t: self.weight(t) for t in question_terms}
         top_fused = max(p.score for p in passages)
         matched = self._memo("rerank")
+        if matched is None:
+            matched = {}
         asked = (question, None if query_vector is None else query_vector.tobytes())
         rescored = []
         for passage in passages:
             key = (*asked, passage.chunk.id)
-            match = matched.get(key) if matched is not None else None
+            match = matched.get(key)
             if match is None:
-                match = self._match(passage, question_terms, weights, query_vector)
-                if matched is not None:
-                    matched[key] = match
+                match = matched[key] = self._match(passage, question_terms, weights, query_vector)
             features = {"fused": passage.score / top_fused, **match}
             score = (
                 W_FUSED * features["fused"]
