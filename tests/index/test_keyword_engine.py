@@ -22,6 +22,12 @@ ENTRIES = [
     KeywordEntry("undated:0", "undated", "Old harbour\nA harbour wall from long ago.", None),
 ]
 
+# many chunks strong for "harbour", published after most as-of times the tests ask
+LATE = [
+    KeywordEntry(f"late{i}:0", f"late{i}", "Harbour\nharbour harbour harbour", 20 * DAY)
+    for i in range(40)
+]
+
 
 def found(index: ChunkBM25, question: str, dates: DateBounds | None = None) -> set[str]:
     return {chunk_id for chunk_id, _ in index.query(question, 10, dates)}
@@ -62,12 +68,8 @@ def test_bounded_hits_are_the_best_in_bounds_even_when_the_best_overall_are_not(
 ) -> None:
     # many strong chunks after the as-of time, one weak chunk before it: the bounded query
     # must still find the weak one (past what a wider unbounded query returns)
-    late = [
-        KeywordEntry(f"late{i}:0", f"late{i}", "Harbour\nharbour harbour harbour", 20 * DAY)
-        for i in range(40)
-    ]
     early = KeywordEntry("early:0", "early", "Town news\nthe harbour and many other words", DAY)
-    index = ChunkBM25.build(tmp_path / "bm25", [*late, early], generation=1)
+    index = ChunkBM25.build(tmp_path / "bm25", [*LATE, early], generation=1)
     assert [c for c, _ in index.query("harbour", 3, DateBounds(as_of=10 * DAY))] == ["early:0"]
 
 
@@ -78,11 +80,7 @@ def test_one_memo_over_several_bounds_gives_each_the_hits_a_fresh_query_gives(
     # unbounded search, the dates and the chunk ids are read once, and every bound still
     # gets its own hits (the wide search kept serves the narrow window and the bounded
     # fallback both)
-    late = [
-        KeywordEntry(f"late{i}:0", f"late{i}", "Harbour\nharbour harbour harbour", 20 * DAY)
-        for i in range(40)
-    ]
-    index = ChunkBM25.build(tmp_path / "bm25", [*late, *ENTRIES], generation=1)
+    index = ChunkBM25.build(tmp_path / "bm25", [*LATE, *ENTRIES], generation=1)
     bounds = [
         None,
         DateBounds(as_of=30 * DAY, since=15 * DAY),
