@@ -13,7 +13,7 @@ from assistant.index.embeddings import Embedder
 from assistant.index.vector_store import ChunkVectorStore
 from assistant.ingest.split import chunk_sentences, split_sentences
 from assistant.settings import ChunkingSettings, Settings
-from assistant.types import Article, Chunk
+from assistant.types import Article
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,17 +32,13 @@ def embedding_text(title: str, chunk_text: str) -> str:
     return f"{title}\n{chunk_text}"
 
 
-def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, str | int]:
-    """Chroma metadata for a chunk; None values are left out (Chroma rejects them)."""
+def chunk_metadata(article: Article) -> dict[str, str | int]:
+    """Chroma metadata for a chunk: what filters and deletes select on (the rest is read
+    from the catalog); None values are left out (Chroma rejects them)."""
     meta: dict[str, str | int | None] = {
         "article_id": article.id,
-        "chunk": chunk.n,
-        "title": article.title,
         "outlet": article.outlet,
-        "url": article.url,
         "published_ts": article.published_ts,
-        "sentence_start": chunk.sentence_start,
-        "sentence_end": chunk.sentence_end,
     }
     return {k: v for k, v in meta.items() if v is not None}
 
@@ -107,8 +103,7 @@ def embed_and_store(
     store.upsert(
         [c.id for _, c in pairs],
         chunk_vectors,
-        [c.text for _, c in pairs],
-        [chunk_metadata(item.article, c) for item, c in pairs],
+        [chunk_metadata(item.article) for item, _ in pairs],
     )
     embedded, start = [], 0
     for item in items:  # pairs run item by item, so each item's spans are one slice

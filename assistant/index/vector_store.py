@@ -82,7 +82,6 @@ _ORDER: dict[str, Callable[[Any, Any], bool]] = {
 class VectorHit:
     id: str
     score: float  # cosine similarity, 1.0 is identical
-    text: str
     metadata: dict[str, Any]
 
 
@@ -93,7 +92,10 @@ def collection_name(index_name: str) -> str:
 
 
 class ChunkVectorStore:
-    """Chunk vectors with their text and filterable metadata."""
+    """Chunk vectors with the metadata filters need. The chunks' text is not stored here:
+    the catalog holds it, and Chroma would keep each text twice more (in its metadata
+    table, indexed by value, and in a full-text index), which doubled the cost of an upsert
+    at 1M chunks (docs/scaling.md)."""
 
     def __init__(self, client: Any, name: str, where: str) -> None:
         self._client = client
@@ -137,14 +139,12 @@ class ChunkVectorStore:
         self,
         ids: Sequence[str],
         embeddings: np.ndarray,
-        texts: Sequence[str],
         metadatas: Sequence[Metadata],
     ) -> None:
         for part in self._batches(len(ids)):
             self._collection.upsert(
                 ids=list(ids[part]),
                 embeddings=embeddings[part],
-                documents=list(texts[part]),
                 metadatas=[dict(m) for m in metadatas[part]],
             )
 
@@ -171,14 +171,14 @@ class ChunkVectorStore:
         return int(self._collection.count())
 
     def get(self, ids: Sequence[str], with_embeddings: bool = False) -> dict[str, VectorHit]:
-        include = ["documents", "metadatas"] + (["embeddings"] if with_embeddings else [])
+        include = ["metadatas"] + (["embeddings"] if with_embeddings else [])
         got = self._collection.get(ids=list(ids), include=include)
         hits = {}
         for i, chunk_id in enumerate(got["ids"]):
             meta = dict(got["metadatas"][i] or {})
             if with_embeddings:
                 meta["_embedding"] = got["embeddings"][i]
-            hits[chunk_id] = VectorHit(chunk_id, 1.0, got["documents"][i] or "", meta)
+            hits[chunk_id] = VectorHit(chunk_id, 1.0, meta)
         return hits
 
     def query(
@@ -253,15 +253,11 @@ class ChunkVectorStore:
             query_embeddings=[list(map(float, embedding))],
             n_results=n,
             where=dict(where) if where else None,
-            include=["documents", "metadatas", "distances"],
+            include=["metadatas", "distances"],
         )
         return [
-            VectorHit(chunk_id, 1.0 - float(dist), doc or "", dict(meta or {}))
-            for chunk_id, dist, doc, meta in zip(
-                got["ids"][0],
-                got["distances"][0],
-                got["documents"][0],
-                got["metadatas"][0],
-                strict=True,
+            VectorHit(chunk_id, 1.0 - float(dist), dict(meta or {}))
+            for chunk_id, dist, meta in zip(
+                got["ids"][0], got["distances"][0], got["metadatas"][0], strict=True
             )
         ]

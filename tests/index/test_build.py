@@ -3,6 +3,7 @@ deduplicating, refusing mismatched settings, deleting, repairing."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.errors import IndexMismatchError, IndexNotFoundError
@@ -56,8 +57,11 @@ def test_changed_text_under_the_same_url_replaces_the_old_chunks(settings, embed
         ]
         catalog_ids, chroma_ids, bm25_ids = everywhere(index)
         assert catalog_ids == chroma_ids == bm25_ids
-        hits = index.vectors.query(embedder.embed(["5.25% interest rate"])[0], n=10)
-        assert all("5.25%" not in hit.text for hit in hits)
+        # the chunk's vector is the corrected text's, not the first version's
+        (chunk,) = chunks
+        stored = index.vectors.get([chunk.id], with_embeddings=True)[chunk.id]
+        now = embedder.embed([embedding_text(article.title, chunk.text)])[0]
+        assert float(np.dot(stored.metadata["_embedding"], now)) > 0.999
 
 
 def test_identical_text_under_another_name_is_stored_once(settings, embedder, tmp_path):
@@ -120,9 +124,7 @@ def test_an_interrupted_write_is_repaired_on_the_next_write(settings, embedder, 
         index.ingest([small_corpus])
         # What a crash between the Chroma write and the catalog commit leaves behind:
         # vectors the catalog does not know, and the in-progress marker.
-        index.vectors.upsert(
-            ["ghost:0"], embedder.embed(["ghost"]), ["ghost"], [{"article_id": "ghost"}]
-        )
+        index.vectors.upsert(["ghost:0"], embedder.embed(["ghost"]), [{"article_id": "ghost"}])
         (index.folder / DIRTY_MARKER).write_text("12345")
     with open_index(settings, embedder) as index:
         report = index.ingest([small_corpus])

@@ -26,8 +26,8 @@ def test_server_and_embedded_chroma_hold_the_same_chunks_and_neighbours(
         assert not (remote.folder / "chroma").exists()
         local_ids, remote_ids = local.vectors.ids(), remote.vectors.ids()
         assert local_ids == remote_ids and len(local_ids) >= 4
-        assert {k: v.text for k, v in local.vectors.get(sorted(local_ids)).items()} == {
-            k: v.text for k, v in remote.vectors.get(sorted(remote_ids)).items()
+        assert {k: v.metadata for k, v in local.vectors.get(sorted(local_ids)).items()} == {
+            k: v.metadata for k, v in remote.vectors.get(sorted(remote_ids)).items()
         }
         for question in QUERIES:
             vector = embedder.embed([question])[0]

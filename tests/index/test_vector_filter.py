@@ -35,7 +35,7 @@ def test_the_fallback_filter_keeps_what_chroma_keeps(tmp_path):
     store = ChunkVectorStore.open(path=tmp_path / "chroma", url=None, name="newsqa-filter")
     ids = [f"{r['article_id']}:0" for r in RECORDS]
     vectors = np.eye(len(RECORDS), 8, dtype=np.float32)
-    store.upsert(ids, vectors, ["text"] * len(ids), RECORDS)
+    store.upsert(ids, vectors, RECORDS)
     for where in WHERES:
         by_chroma = {hit.id for hit in store.query(vectors[0], len(ids), where)}
         by_us = {i for i, r in zip(ids, RECORDS, strict=True) if where_predicate(where)(r)}
