@@ -31,8 +31,10 @@ from assistant.evaluate.realtimeqa import load_realtimeqa
 from assistant.index.catalog import Catalog, IndexedArticle
 from assistant.index.syndication import (
     SLOTS,
+    WEEK_SECONDS,
     SignatureTable,
     band_keys,
+    copy_week,
     original_among,
     signature,
 )
@@ -44,6 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 KEPT_FROM_TEXT = 0.15  # share of a stored article's slots kept from its recycled text
 KEPT_BY_COPY = 0.75  # share of a stored article's slots a new copy keeps (J about 0.75)
 Probe = tuple[str, np.ndarray, "str | None"]  # new article id, signature, the original it copies
+WHEN = datetime(2024, 1, 1, tzinfo=UTC)  # when every stored and new article was ingested
+WEEK = int(WHEN.timestamp()) // WEEK_SECONDS  # so all are of one week
 
 
 def real_texts(corpus_root: Path) -> list[str]:
@@ -70,13 +74,12 @@ def fill(
     bases: list[np.ndarray],
     rng: np.random.Generator,
 ) -> None:
-    when = datetime(2024, 1, 1, tzinfo=UTC)
     for low in range(start, stop, 2000):
         batch = []
         for n in range(low, min(stop, low + 2000)):
             base = n % len(texts)
             article = Article(
-                id=f"synthetic{n:07d}", title=f"Story {n}", text=texts[base], ingested_at=when
+                id=f"synthetic{n:07d}", title=f"Story {n}", text=texts[base], ingested_at=WHEN
             )
             row = perturbed(bases[base], KEPT_FROM_TEXT, rng)
             batch.append(IndexedArticle(article, (), (), signature=row))
@@ -84,8 +87,12 @@ def fill(
 
 
 def old_table(catalog: Catalog) -> SignatureTable:
-    ids, stored, _ = catalog.signatures()
-    return SignatureTable(ids, [np.frombuffer(b, dtype=np.uint32) for b in stored])
+    rows = [(a.id, copy_week(a), blob) for a, blob in catalog.copy_sources()]
+    return SignatureTable(
+        [r[0] for r in rows],
+        [np.frombuffer(r[2], dtype=np.uint32) for r in rows],
+        [r[1] for r in rows],
+    )
 
 
 def old_lookups(catalog: Catalog, probes: list[Probe]) -> tuple[float, list[float], list]:
@@ -96,7 +103,7 @@ def old_lookups(catalog: Catalog, probes: list[Probe]) -> tuple[float, list[floa
     seconds, found = [], []
     for article_id, row, _ in probes:
         started = time.perf_counter()
-        found.append(table.original_of(article_id, row))
+        found.append(table.original_of(article_id, row, WEEK))
         seconds.append(time.perf_counter() - started)
     return load_seconds, seconds, found
 
@@ -104,11 +111,11 @@ def old_lookups(catalog: Catalog, probes: list[Probe]) -> tuple[float, list[floa
 def lsh_lookups(catalog: Catalog, probes: list[Probe]) -> tuple[list[float], list, list[int]]:
     """The band-key lookup, as an ingest does it for an article (nothing pending)."""
     seconds, found, candidates = [], [], []
-    empty = SignatureTable([], [])
+    empty = SignatureTable([], [], [])
     for article_id, row, _ in probes:
         started = time.perf_counter()
-        stored = catalog.copy_candidates(band_keys(row))
-        found.append(original_among(article_id, row, stored, empty))
+        stored = catalog.copy_candidates(band_keys(row), WEEK)
+        found.append(original_among(article_id, row, WEEK, stored, empty))
         seconds.append(time.perf_counter() - started)
         candidates.append(len(stored))
     return seconds, found, candidates
@@ -152,9 +159,9 @@ def band_write_ms(db: sqlite3.Connection, probes: list[Probe]) -> float:
     extra work of a commit; rolled back)."""
     started = time.perf_counter()
     db.execute("BEGIN")
-    for article_id, row, _ in probes:
+    for number, (_, row, _) in enumerate(probes, start=10**9):
         db.executemany(
-            "INSERT INTO copy_bands VALUES (?, ?)", [(k, article_id) for k in band_keys(row)]
+            "INSERT INTO copy_keys VALUES (?, ?, ?)", [(WEEK, k, number) for k in band_keys(row)]
         )
     seconds = time.perf_counter() - started
     db.execute("ROLLBACK")
@@ -165,17 +172,16 @@ def upgrade(catalog: Catalog, db: sqlite3.Connection) -> float:
     """Seconds to fill the band keys of every stored article, as the first ingest into a
     catalog made before the band table does (its signatures are there already)."""
     with db:
-        db.execute("DELETE FROM copy_bands")
+        db.execute("DELETE FROM copy_keys")
         db.execute("DELETE FROM meta WHERE key = 'copy_bands'")
     started = time.perf_counter()
-    ids, stored, _ = catalog.signatures()
-    catalog.store_copy_bands(dict(zip(ids, stored, strict=True)))
+    catalog.store_copy_bands([(a.id, copy_week(a), blob) for a, blob in catalog.copy_sources()])
     return time.perf_counter() - started
 
 
 def band_table_mb(db: sqlite3.Connection) -> float | None:
     try:
-        row = db.execute("SELECT SUM(pgsize) FROM dbstat WHERE name = 'copy_bands'").fetchone()
+        row = db.execute("SELECT SUM(pgsize) FROM dbstat WHERE name = 'copy_keys'").fetchone()
     except sqlite3.OperationalError:  # SQLite built without dbstat
         return None
     return row[0] / 1e6
@@ -217,7 +223,7 @@ def main() -> int:
                 if n % 2:
                     original = f"synthetic{int(rng.integers(0, size)):07d}"
                     blob = db.execute(
-                        "SELECT minhash FROM articles WHERE id=?", (original,)
+                        "SELECT minhash FROM copy_signatures WHERE article_id=?", (original,)
                     ).fetchone()[0]
                     row = perturbed(np.frombuffer(blob, dtype=np.uint32), KEPT_BY_COPY, rng)
                     probes.append((f"new{n}", row, original))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import IndexDamagedError
-from assistant.index.syndication import BANDING, band_keys
+from assistant.index.syndication import BANDING, band_keys, copy_week, near_weeks
 from assistant.types import Article, Chunk, Sentence
 
 if TYPE_CHECKING:
@@ -73,10 +73,17 @@ CREATE TABLE IF NOT EXISTS copies (
     ingested_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS copies_article ON copies(article_id);
-CREATE TABLE IF NOT EXISTS copy_bands (
+CREATE TABLE IF NOT EXISTS copy_signatures (
+    n INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL UNIQUE,
+    week INTEGER NOT NULL,
+    minhash BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS copy_keys (
+    week INTEGER NOT NULL,
     key INTEGER NOT NULL,
-    article_id TEXT NOT NULL,
-    PRIMARY KEY (key, article_id)
+    n INTEGER NOT NULL,
+    PRIMARY KEY (week, key, n)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS changes (
     generation INTEGER NOT NULL,
@@ -90,7 +97,7 @@ CHANGES_KEPT = 5000
 # Columns added after the first release; old catalogs gain them when opened.
 _ADDED_COLUMNS = {
     "articles": (
-        ("minhash", "BLOB"),  # syndication signature (see index/syndication.py)
+        ("minhash", "BLOB"),  # an older catalog's signatures (now in copy_signatures)
         ("revisions", "INTEGER NOT NULL DEFAULT 0"),  # times the text changed since added
         ("partial", "INTEGER NOT NULL DEFAULT 0"),  # text from a feed entry, page unread
     ),
@@ -409,14 +416,25 @@ class Catalog:
         row = self._db.execute("SELECT COUNT(*) FROM articles WHERE revisions > 0").fetchone()
         return int(row[0])
 
-    def signatures(self) -> tuple[list[str], list[bytes | None], list[str]]:
-        """Article ids, their stored copy-detection signatures (None when not computed yet)
-        and texts for those without one."""
+    def copy_sources(self) -> Iterator[tuple[Article, bytes | None]]:
+        """Every stored article with its copy-detection signature, None when none was
+        stored (an older catalog's articles): for cutting the band keys again. The article
+        carries its text only when the signature is missing."""
         rows = self._db.execute(
-            "SELECT id, minhash, CASE WHEN minhash IS NULL THEN text ELSE '' END FROM articles "
-            "ORDER BY id"
-        ).fetchall()
-        return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+            "SELECT a.id, a.published, a.ingested_at, COALESCE(s.minhash, a.minhash), "
+            "CASE WHEN COALESCE(s.minhash, a.minhash) IS NULL THEN a.text ELSE '' END "
+            "FROM articles a LEFT JOIN copy_signatures s ON s.article_id = a.id ORDER BY a.id"
+        )
+        for article_id, published, ingested_at, blob, text in rows:
+            article = Article(
+                id=article_id,
+                title="",
+                text=text,
+                source="",
+                published=_dt(published),
+                ingested_at=_dt(ingested_at) or datetime.now(UTC),
+            )
+            yield article, blob
 
     def copy_bands_current(self) -> bool:
         """Whether every stored signature has its band keys, cut the way BANDING says
@@ -424,15 +442,17 @@ class Catalog:
         row = self._db.execute("SELECT value FROM meta WHERE key='copy_bands'").fetchone()
         return bool(row) and row[0] == BANDING
 
-    def copy_candidates(self, keys: Sequence[int]) -> list[tuple[str, bytes]]:
-        """Stored articles (id, signature) that share at least one band key with `keys`."""
+    def copy_candidates(self, keys: Sequence[int], week: int) -> list[tuple[str, int, bytes]]:
+        """Stored articles (id, week, signature) of the weeks near `week` that share at least
+        one band key with `keys`."""
         if not keys:
             return []
-        marks = ",".join("?" * len(keys))
+        weeks = near_weeks(week)
         return self._db.execute(
-            "SELECT id, minhash FROM articles WHERE id IN "
-            f"(SELECT article_id FROM copy_bands WHERE key IN ({marks})) ORDER BY id",
-            list(keys),
+            "SELECT article_id, week, minhash FROM copy_signatures WHERE n IN "
+            f"(SELECT n FROM copy_keys WHERE week IN ({','.join('?' * len(weeks))}) "
+            f"AND key IN ({','.join('?' * len(keys))})) ORDER BY article_id",
+            [*weeks, *keys],
         ).fetchall()
 
     def has_article(self, article_id: str) -> bool:
@@ -579,14 +599,14 @@ class Catalog:
             for item in batch:
                 a = item.article
                 before = db.execute(
-                    "SELECT content_hash, revisions, minhash FROM articles WHERE id=?", (a.id,)
+                    "SELECT content_hash, revisions FROM articles WHERE id=?", (a.id,)
                 ).fetchone()
                 revisions = 0
                 if before:
                     revisions = before[1] + (before[0] != a.content_hash)
-                    self._drop_bands(a.id, before[2])
+                self._drop_copy_keys(a.id)
                 if item.signature is not None:
-                    self._add_bands(a.id, item.signature.tobytes())
+                    self._add_copy_keys(a.id, copy_week(a), item.signature.tobytes())
                 db.execute("DELETE FROM chunks WHERE article_id=?", (a.id,))
                 db.execute("DELETE FROM sentences WHERE article_id=?", (a.id,))
                 db.execute("DELETE FROM copies WHERE id=?", (a.id,))
@@ -607,7 +627,7 @@ class Catalog:
                         a.fingerprint,
                         a.source,
                         _iso(a.ingested_at),
-                        item.signature.tobytes() if item.signature is not None else None,
+                        None,  # the signature is kept in copy_signatures
                         revisions,
                         int(a.partial),
                     ),
@@ -666,29 +686,30 @@ class Catalog:
             db.execute("ROLLBACK")
             raise
 
-    def store_copy_bands(
-        self, signatures: dict[str, bytes], computed: Collection[str] = ()
-    ) -> None:
-        """Replace every band key with those of `signatures` (every stored article's) and
-        mark the band table current, in one transaction, storing the signatures `computed`
-        now too: for a catalog made before the band table or copy detection existed."""
+    def store_copy_bands(self, signatures: Sequence[tuple[str, int, bytes]]) -> None:
+        """Replace every signature and band key with those of `signatures` (id, week,
+        signature: every stored article's) and mark the band table current, in one
+        transaction: for a catalog made before the band table, or with other bands."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
+            db.execute("DROP TABLE IF EXISTS copy_bands")  # an older catalog's keys
+            db.execute("DELETE FROM copy_keys")
+            db.execute("DELETE FROM copy_signatures")
+            # numbered in time order, the keys gathered and then inserted in key order (4x
+            # faster than in article order)
             db.executemany(
-                "UPDATE articles SET minhash=? WHERE id=?",
-                [(signatures[k], k) for k in computed],
+                "INSERT INTO copy_signatures (article_id, week, minhash) VALUES (?, ?, ?)",
+                sorted(signatures, key=lambda s: (s[1], s[0])),
             )
-            db.execute("DELETE FROM copy_bands")
-            # gathered, then inserted in key order: 4x faster than in article order
-            db.execute("CREATE TEMP TABLE new_bands (key INTEGER, article_id TEXT)")
-            for article_id, blob in signatures.items():
-                self._add_bands(article_id, blob, table="new_bands")
+            db.execute("CREATE TEMP TABLE new_keys (week INTEGER, key INTEGER, n INTEGER)")
+            for n, week, blob in db.execute("SELECT n, week, minhash FROM copy_signatures"):
+                self._insert_keys("new_keys", n, week, blob)
             db.execute(
-                "INSERT OR IGNORE INTO copy_bands SELECT key, article_id FROM new_bands "
-                "ORDER BY key, article_id"
+                "INSERT OR IGNORE INTO copy_keys SELECT week, key, n FROM new_keys "
+                "ORDER BY week, key, n"
             )
-            db.execute("DROP TABLE new_bands")
+            db.execute("DROP TABLE new_keys")
             db.execute(
                 "INSERT INTO meta VALUES ('copy_bands', ?) ON CONFLICT(key) "
                 "DO UPDATE SET value = excluded.value",
@@ -699,25 +720,38 @@ class Catalog:
             db.execute("ROLLBACK")
             raise
 
-    def _add_bands(self, article_id: str, blob: bytes, table: str = "copy_bands") -> None:
+    def _insert_keys(self, table: str, n: int, week: int, blob: bytes) -> None:
         import numpy as np
 
         keys = band_keys(np.frombuffer(blob, dtype=np.uint32))
         self._db.executemany(
-            f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", [(k, article_id) for k in keys]
+            f"INSERT OR IGNORE INTO {table} VALUES (?, ?, ?)", [(week, k, n) for k in keys]
         )
 
-    def _drop_bands(self, article_id: str, blob: bytes | None) -> None:
-        """Delete an article's band keys, found again from its stored signature (the table
-        has no index by article id, which keeps it half the size)."""
+    def _add_copy_keys(self, article_id: str, week: int, blob: bytes) -> None:
+        """Store an article's signature and its band keys (none stored for it now)."""
+        cursor = self._db.execute(
+            "INSERT INTO copy_signatures (article_id, week, minhash) VALUES (?, ?, ?)",
+            (article_id, week, blob),
+        )
+        self._insert_keys("copy_keys", int(cursor.lastrowid or 0), week, blob)
+
+    def _drop_copy_keys(self, article_id: str) -> None:
+        """Delete an article's signature and band keys, the keys found again from the
+        signature (the key table has no index by article, which keeps it small)."""
         import numpy as np
 
-        if blob is None:
+        stored = self._db.execute(
+            "SELECT n, week, minhash FROM copy_signatures WHERE article_id=?", (article_id,)
+        ).fetchone()
+        if stored is None:
             return
+        n, week, blob = stored
         keys = band_keys(np.frombuffer(blob, dtype=np.uint32))
         self._db.executemany(
-            "DELETE FROM copy_bands WHERE key=? AND article_id=?", [(k, article_id) for k in keys]
+            "DELETE FROM copy_keys WHERE week=? AND key=? AND n=?", [(week, k, n) for k in keys]
         )
+        self._db.execute("DELETE FROM copy_signatures WHERE n=?", (n,))
 
     def delete(self, article_ids: Sequence[str]) -> None:
         db = self._db
@@ -725,11 +759,7 @@ class Catalog:
         try:
             changed = set(article_ids) | self._originals_of(article_ids)
             for article_id in article_ids:
-                stored = db.execute(
-                    "SELECT minhash FROM articles WHERE id=?", (article_id,)
-                ).fetchone()
-                if stored:
-                    self._drop_bands(article_id, stored[0])
+                self._drop_copy_keys(article_id)
                 db.execute("DELETE FROM chunks WHERE article_id=?", (article_id,))
                 db.execute("DELETE FROM sentences WHERE article_id=?", (article_id,))
                 db.execute("DELETE FROM articles WHERE id=?", (article_id,))

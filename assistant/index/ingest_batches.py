@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 from assistant.errors import NewsQAError, SourceError
 from assistant.index.catalog import Catalog, IndexedArticle, StoredCopy
 from assistant.index.reports import IngestReport, Progress, ProgressCallback
-from assistant.index.syndication import SignatureTable, band_keys, original_among, signature
+from assistant.index.syndication import (
+    SignatureTable,
+    band_keys,
+    copy_week,
+    original_among,
+    signature,
+)
 from assistant.ingest.loaded import Loaded
 from assistant.types import Article
 
@@ -26,25 +32,25 @@ CommitBatch = Callable[[Sequence[IndexedArticle], Sequence[str], Sequence[Stored
 
 def fill_copy_bands(catalog: Catalog) -> None:
     """Band keys of every stored article, once, when the catalog was made before the band
-    table (or with other bands); signatures missing too are computed and stored."""
+    table (or with other bands); signatures missing too are computed."""
     if catalog.copy_bands_current():
         return
-    ids, stored, texts = catalog.signatures()
-    blobs, computed = {}, set()
-    for article_id, blob, text in zip(ids, stored, texts, strict=True):
-        if blob is None:
-            blob = signature(text).tobytes()
-            computed.add(article_id)
-        blobs[article_id] = blob
-    catalog.store_copy_bands(blobs, computed)
+    rows = [
+        (article.id, copy_week(article), blob or signature(article.text).tobytes())
+        for article, blob in catalog.copy_sources()
+    ]
+    catalog.store_copy_bands(rows)
 
 
 def original_of(
-    catalog: Catalog, article_id: str, row: np.ndarray, pending: SignatureTable
+    catalog: Catalog, article: Article, row: np.ndarray, pending: SignatureTable
 ) -> tuple[str, float] | None:
-    """The stored or pending article `row` copies, if any: stored candidates share a band
-    key with it (an indexed lookup), then each is confirmed on its signature."""
-    return original_among(article_id, row, catalog.copy_candidates(band_keys(row)), pending)
+    """The stored or pending article `row` copies, if any: stored candidates of nearby
+    weeks share a band key with it (an indexed lookup), then each is confirmed on its
+    signature."""
+    week = copy_week(article)
+    stored = catalog.copy_candidates(band_keys(row), week)
+    return original_among(article.id, row, week, stored, pending)
 
 
 class IngestBatches:
@@ -70,7 +76,7 @@ class IngestBatches:
         self._batch: dict[str, tuple[IndexedArticle, bool]] = {}  # id -> (item, replaces one)
         self._batch_chunks = 0  # chunks in the batch (summed as it fills: batches are big)
         self._copies: list[StoredCopy] = []
-        self._pending = SignatureTable([], [])  # articles of this ingest not committed yet
+        self._pending = SignatureTable([], [], [])  # articles of this ingest not committed yet
         self._done = self._total = 0
 
     def run(self, results: Iterable[Loaded]) -> None:
@@ -102,7 +108,7 @@ class IngestBatches:
             return
         row = signature(article.text)
         if known_fingerprint is None:
-            original = original_of(self.catalog, article.id, row, self._pending)
+            original = original_of(self.catalog, article, row, self._pending)
             if original:
                 self._copies.append(StoredCopy(article, original[0]))
                 report.copies.append(article.id)
@@ -119,7 +125,7 @@ class IngestBatches:
         earlier = self._batch.get(article.id)  # the same article twice in one ingest
         self._batch_chunks += len(prepared.chunks) - (len(earlier[0].chunks) if earlier else 0)
         self._batch[article.id] = (replace(prepared, signature=row), known_fingerprint is not None)
-        self._pending.put(article.id, row)
+        self._pending.put(article.id, row, copy_week(article))
         if self._batch_chunks >= self._commit_every:
             self._flush()
 

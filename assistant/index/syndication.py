@@ -12,6 +12,13 @@ slots are cut into BANDS bands of ROWS slots, and a stored article whose slots a
 the new one's over a whole band is a candidate. The catalog keeps one key per band of every
 stored article (an indexed table), so a new article is compared with the few stored articles
 that share a band key, not with every signature.
+
+A copy is looked for among the articles of about the same time: a wire story is carried
+within days. Time is cut into weeks (of the publication date, else of the ingest), and a
+new article is compared with the stored articles of its week and of the week on either
+side: every one published within 7 days of it, none more than 13 days away. The catalog
+keeps the band keys week first, so an add reads and writes the part of the table that holds
+the last few weeks, however many weeks the index holds (docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from assistant.text import shingles
 if TYPE_CHECKING:
     import numpy as np
 
+    from assistant.types import Article
+
 SLOTS = 128
 # Chosen from bench/syndication.py (docs/benchmarks.md): over the bundled articles and the
 # RealTimeQA articles, syndication-style edits of each article (carried-in-full line, trimmed
@@ -37,7 +46,24 @@ COPY_THRESHOLD = 0.3
 # share no band (bench/syndication.py reports the candidates).
 BANDS = 64
 ROWS = 2
-BANDING = f"minhash {SLOTS} slots, {BANDS} bands of {ROWS}"  # stored band keys follow this
+WEEK_SECONDS = 7 * 24 * 3600
+NEAR_WEEKS = 1  # the weeks either side of an article's own whose articles it is compared with
+# stored band keys follow this: a catalog whose keys were cut otherwise gets them again
+BANDING = f"minhash {SLOTS} slots, {BANDS} bands of {ROWS}, by week"
+
+
+def copy_week(article: Article) -> int:
+    """The week an article's copies are looked for around: of its publication, else of
+    its ingest (an undated file is compared with what was ingested near it)."""
+    seconds = article.published_ts
+    if seconds is None:
+        seconds = int(article.ingested_at.timestamp())
+    return seconds // WEEK_SECONDS
+
+
+def near_weeks(week: int) -> list[int]:
+    """The weeks whose articles an article of `week` is compared with."""
+    return list(range(week - NEAR_WEEKS, week + NEAR_WEEKS + 1))
 
 
 def _salts() -> np.ndarray:
@@ -118,18 +144,20 @@ def jaccard(a: str, b: str) -> float:
 
 
 class SignatureTable:
-    """Signatures of the stored articles, growing as an ingest adds more; finds the article
-    a new text copies, if any."""
+    """Signatures of the stored articles with their weeks, growing as an ingest adds more;
+    finds the article a new text copies, if any, among those of nearby weeks."""
 
-    def __init__(self, ids: list[str], rows: list[np.ndarray]) -> None:
+    def __init__(self, ids: list[str], rows: list[np.ndarray], weeks: list[int]) -> None:
         import numpy as np
 
         self._ids = list(ids)
         self._rows = {article_id: n for n, article_id in enumerate(self._ids)}
         capacity = max(64, 2 * len(rows))
         self._matrix = np.zeros((capacity, SLOTS), dtype=np.uint32)
+        self._weeks = np.zeros(capacity, dtype=np.int64)
         if rows:
             self._matrix[: len(rows)] = np.stack(rows)
+            self._weeks[: len(rows)] = weeks
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -142,7 +170,7 @@ class SignatureTable:
         self._ids.clear()
         self._rows.clear()
 
-    def put(self, article_id: str, row: np.ndarray) -> None:
+    def put(self, article_id: str, row: np.ndarray, week: int) -> None:
         import numpy as np
 
         n = self._rows.get(article_id)
@@ -152,17 +180,21 @@ class SignatureTable:
                 grown = np.zeros((2 * n, SLOTS), dtype=np.uint32)
                 grown[:n] = self._matrix
                 self._matrix = grown
+                self._weeks = np.concatenate([self._weeks, np.zeros(n, dtype=np.int64)])
             self._ids.append(article_id)
             self._rows[article_id] = n
         self._matrix[n] = row
+        self._weeks[n] = week
 
     def original_of(
-        self, article_id: str, row: np.ndarray, threshold: float = COPY_THRESHOLD
+        self, article_id: str, row: np.ndarray, week: int, threshold: float = COPY_THRESHOLD
     ) -> tuple[str, float] | None:
-        """The most similar other article when it reaches `threshold`."""
+        """The most similar other article of a nearby week when it reaches `threshold`."""
         import numpy as np
 
-        scores = similarities(row, self._matrix[: len(self._ids)])
+        count = len(self._ids)
+        scores = similarities(row, self._matrix[:count])
+        scores[np.abs(self._weeks[:count] - week) > NEAR_WEEKS] = -1.0
         own = self._rows.get(article_id)
         if own is not None:
             scores[own] = -1.0
@@ -175,23 +207,27 @@ class SignatureTable:
 def original_among(
     article_id: str,
     row: np.ndarray,
-    candidates: Iterable[tuple[str, bytes]],
+    week: int,
+    candidates: Iterable[tuple[str, int, bytes]],
     pending: SignatureTable,
     threshold: float = COPY_THRESHOLD,
 ) -> tuple[str, float] | None:
-    """The article `row` copies, if any, of stored `candidates` (id, signature) and articles
-    `pending` (not stored yet; their signature wins over a stored one of the same id)."""
+    """The article `row` (of `week`) copies, if any, of stored `candidates` (id, week,
+    signature) and articles `pending` (not stored yet; their signature wins over a stored
+    one of the same id)."""
     import numpy as np
 
-    stored = [(other, blob) for other, blob in candidates if other not in pending]
+    stored = [c for c in candidates if c[0] not in pending]
     table = SignatureTable(
-        [other for other, _ in stored], [np.frombuffer(blob, dtype=np.uint32) for _, blob in stored]
+        [other for other, _, _ in stored],
+        [np.frombuffer(blob, dtype=np.uint32) for _, _, blob in stored],
+        [other_week for _, other_week, _ in stored],
     )
     found = [
         f
         for f in (
-            table.original_of(article_id, row, threshold),
-            pending.original_of(article_id, row, threshold),
+            table.original_of(article_id, row, week, threshold),
+            pending.original_of(article_id, row, week, threshold),
         )
         if f
     ]
