@@ -4,7 +4,8 @@ named by what it was built from, and reused while the corpus file and the index 
 stay the same.
 
 The folder is `<indexes_dir>/eval-cache/<name>-<key>` (`cache_folder`), the key a short hash
-of the corpus file's content, the model, the chunking and the index schema (`cache_key`).
+of the corpus file's content, the model, the chunking, the index schema and the rules that
+cut sentences and find syndicated copies (`cache_key`).
 A folder is reused only when it holds the stamp file, written after an ingest of the whole
 corpus finished; without it the corpus is ingested again, which finishes a partial build
 (ingest skips what is already stored) or checks and adopts an index built elsewhere from
@@ -28,7 +29,9 @@ from assistant.index.embeddings import Embedder
 from assistant.index.manifest import SCHEMA_VERSION
 from assistant.index.prepare import chunking_recipe
 from assistant.index.reports import IngestReport, ProgressCallback
+from assistant.index.syndication import BANDING
 from assistant.ingest.loaded import loaded_articles
+from assistant.ingest.split import SPLITTING
 from assistant.settings import Settings
 from assistant.types import Article
 
@@ -37,16 +40,23 @@ CACHE_DIR = "eval-cache"
 
 
 def cache_key(
-    corpus_sha256: str, model: str, chunking: Mapping[str, Any], schema_version: int
+    corpus_sha256: str,
+    model: str,
+    chunking: Mapping[str, Any],
+    schema_version: int,
+    rules: Mapping[str, str] | None = None,
 ) -> str:
-    """12 hex digits that change when the corpus, the model, the chunking or the index
-    schema does: anything that would make a cached index differ from a fresh build."""
-    recipe = {
+    """12 hex digits that change when the corpus, the model, the chunking, the index schema
+    or the ingest `rules` do: anything that would make a cached index differ from a fresh
+    build."""
+    recipe: dict[str, Any] = {
         "corpus_sha256": corpus_sha256,
         "model": model,
         "chunking": dict(chunking),
         "schema_version": schema_version,
     }
+    if rules:
+        recipe["rules"] = dict(rules)
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:12]
 
 
@@ -68,7 +78,8 @@ def index_key(settings: Settings, embedder: Embedder, corpus_file: Path) -> str:
     # the chunking dict the manifest records, so the key changes exactly when an index
     # built before would no longer open with the current settings
     chunking = chunking_recipe(settings)
-    return cache_key(file_sha256(corpus_file), embedder.name, chunking, SCHEMA_VERSION)
+    rules = {"sentences": SPLITTING, "copies": BANDING}
+    return cache_key(file_sha256(corpus_file), embedder.name, chunking, SCHEMA_VERSION, rules)
 
 
 def cached_index_folder(settings: Settings, embedder: Embedder, name: str, corpus: Path) -> Path:

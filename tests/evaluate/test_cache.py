@@ -25,17 +25,22 @@ from assistant.settings import load_settings
 CHUNKING = {"max_words": 200, "max_tokens": 256, "overlap_sentences": 1, "splitter": "nupunkt"}
 
 
-def test_the_key_changes_with_the_corpus_the_model_the_chunking_and_the_schema():
-    base = cache_key("a" * 64, "minilm", CHUNKING, 2)
-    assert base == cache_key("a" * 64, "minilm", dict(reversed(CHUNKING.items())), 2)
+RULES = {"sentences": "nupunkt", "copies": "minhash"}
+
+
+def test_the_key_changes_with_the_corpus_the_model_the_chunking_the_schema_and_the_rules():
+    base = cache_key("a" * 64, "minilm", CHUNKING, 2, RULES)
+    assert base == cache_key("a" * 64, "minilm", dict(reversed(CHUNKING.items())), 2, RULES)
     assert len(base) == 12
     changed = [
-        cache_key("b" * 64, "minilm", CHUNKING, 2),
-        cache_key("a" * 64, "mpnet", CHUNKING, 2),
-        cache_key("a" * 64, "minilm", {**CHUNKING, "max_words": 150}, 2),
-        cache_key("a" * 64, "minilm", CHUNKING, 3),
+        cache_key("b" * 64, "minilm", CHUNKING, 2, RULES),
+        cache_key("a" * 64, "mpnet", CHUNKING, 2, RULES),
+        cache_key("a" * 64, "minilm", {**CHUNKING, "max_words": 150}, 2, RULES),
+        cache_key("a" * 64, "minilm", CHUNKING, 3, RULES),
+        cache_key("a" * 64, "minilm", CHUNKING, 2, {**RULES, "sentences": "nupunkt, titles"}),
+        cache_key("a" * 64, "minilm", CHUNKING, 2, {**RULES, "copies": "minhash, by week"}),
     ]
-    assert base not in changed and len(set(changed)) == 4
+    assert base not in changed and len(set(changed)) == 6
 
 
 def test_the_cache_folder_sits_under_eval_cache_named_by_corpus_and_key():

@@ -33,6 +33,18 @@ def test_sentences_never_cross_a_paragraph_break():
     assert sentences[0].text == "No full stop here"
 
 
+def test_a_title_before_a_name_does_not_end_a_sentence():
+    text = (
+        "Nichelle Nichols, best known for her portrayal of Lt. Nyota Uhura in Star Trek, has "
+        "died. She was 89. Later that day Sen. Cory Booker and Rep. Barbara Lee praised her."
+    )
+    assert [s.text for s in split_sentences("a1", text)] == [
+        "Nichelle Nichols, best known for her portrayal of Lt. Nyota Uhura in Star Trek, has died.",
+        "She was 89.",
+        "Later that day Sen. Cory Booker and Rep. Barbara Lee praised her.",
+    ]
+
+
 def make_text(n_sentences, words_each):
     return " ".join(
         " ".join(f"w{i}x{j}" for j in range(words_each - 1)) + f" end{i}."
