@@ -177,7 +177,16 @@ def key_coverage(cues: QuestionCues, article: Article, source: SentenceSource) -
     required = [t for t in cues.required_terms if weights.get(t, COMMON_KEY_IDF) >= COMMON_KEY_IDF]
     if not required:
         return 1.0
-    return coverage(required, terms(article.title + " " + article.text), weights)
+    held = terms(article.title + " " + article.text)
+    # a compound is held in any spelling of its joining words: "20-to-1" for "20-for-1"
+    compounds = {compound_parts(t) for t in held if "-" in t}
+    found = [t for t in required if "-" in t and compound_parts(t) in compounds]
+    return coverage(required, [*held, *found], weights)
+
+
+def compound_parts(term: str) -> tuple[str, ...]:
+    """A hyphenated term's parts without its joining words ("20-for-1": 20, 1)."""
+    return tuple(p for p in term.split("-") if p and p not in STOPWORDS)
 
 
 def names_the_years(article: Article, years: Sequence[str]) -> bool:

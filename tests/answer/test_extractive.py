@@ -14,6 +14,7 @@ from assistant.answer.extractive import (
     ScoredSentence,
     adds_to,
     decide,
+    key_coverage,
     lead_sentence,
     score_sentences,
 )
@@ -42,6 +43,16 @@ def test_a_name_the_source_never_mentions_means_refusal():
     q = "How many residents left after the Etna eruption?"
     answer = decide(q, question_cues(q), [scored(1, 0.9)], LiteralSource())
     assert answer.refused and "etna" in answer.text
+
+
+def test_a_compound_the_question_names_is_held_in_any_spelling_of_its_joining_words():
+    q = "Which company's shares became cheaper after a 20-for-1 stock split this week?"
+    held = Article.create(title="Shares split", text="Alphabet split its stock 20-to-1 on Monday.")
+    other = Article.create(title="Shares split", text="Tesla split its stock 3-for-1 on Monday.")
+    cues = question_cues(q)
+    assert cues.required_terms == ("20-for-1",)
+    assert key_coverage(cues, held, LiteralSource()) == 1.0
+    assert key_coverage(cues, other, LiteralSource()) == 0.0
 
 
 def test_a_typed_question_without_a_thing_of_that_kind_is_refused():
