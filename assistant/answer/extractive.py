@@ -177,11 +177,15 @@ def key_coverage(cues: QuestionCues, article: Article, source: SentenceSource) -
     required = [t for t in cues.required_terms if weights.get(t, COMMON_KEY_IDF) >= COMMON_KEY_IDF]
     if not required:
         return 1.0
+    return coverage(required, held_terms(article, required), weights)
+
+
+def held_terms(article: Article, wanted: Sequence[str]) -> list[str]:
+    """The article's terms, and each of `wanted` that it holds as a compound spelled with
+    other joining words ("20-to-1" for "20-for-1")."""
     held = terms(article.title + " " + article.text)
-    # a compound is held in any spelling of its joining words: "20-to-1" for "20-for-1"
     compounds = {compound_parts(t) for t in held if "-" in t}
-    found = [t for t in required if "-" in t and compound_parts(t) in compounds]
-    return coverage(required, [*held, *found], weights)
+    return [*held, *(t for t in wanted if "-" in t and compound_parts(t) in compounds)]
 
 
 def compound_parts(term: str) -> tuple[str, ...]:
@@ -471,7 +475,7 @@ def decide(
         return refusal(question, scored)
     best = scored[0]
     if key_coverage(cues, best.article, source) < MIN_KEY_COVERAGE:
-        source_terms = terms(best.article.title + " " + best.article.text)
+        source_terms = held_terms(best.article, cues.required_terms)
         weights = source.term_weights(list(cues.required_terms))
         missing = [
             t
