@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answer.combiner import default_combiner
 from assistant.answer.conflicts import Claim, figure_conflict, figure_value, magnitude_of
-from assistant.answer.cues import YEAR, QuestionCues, new_things
+from assistant.answer.cues import YEAR, QuestionCues, new_things, question_clause
 from assistant.answer.entities import (
     ORGANISATION,
     PERSON,
@@ -169,23 +169,44 @@ def with_entities(
     ] + ranked[TAGGED:]
 
 
-def key_coverage(cues: QuestionCues, article: Article, source: SentenceSource) -> float:
+def key_coverage(
+    cues: QuestionCues, article: Article, source: SentenceSource, people: Sequence[str] = ()
+) -> float:
     """Share, weighted by rarity, of the question clause's names and numbers found in the
     article (cues.required_terms). Names common across the index ("US" in American news)
-    are not required: an article about a thing in the US rarely says so."""
+    are not required: an article about a thing in the US rarely says so. `people`: the
+    persons the question names (`people_named`), held when their last name is."""
     weights = source.term_weights(list(cues.required_terms))
     required = [t for t in cues.required_terms if weights.get(t, COMMON_KEY_IDF) >= COMMON_KEY_IDF]
     if not required:
         return 1.0
-    return coverage(required, held_terms(article, required), weights)
+    return coverage(required, held_terms(article, required, people), weights)
 
 
-def held_terms(article: Article, wanted: Sequence[str]) -> list[str]:
-    """The article's terms, and each of `wanted` that it holds as a compound spelled with
-    other joining words ("20-to-1" for "20-for-1")."""
+def held_terms(article: Article, wanted: Sequence[str], people: Sequence[str] = ()) -> list[str]:
+    """The article's terms, each of `wanted` that it holds as a compound spelled with other
+    joining words ("20-to-1" for "20-for-1"), and the first names and titles of each of
+    `people` whose last name it holds (news says "Biden" for "President Joe Biden")."""
     held = terms(article.title + " " + article.text)
     compounds = {compound_parts(t) for t in held if "-" in t}
-    return [*held, *(t for t in wanted if "-" in t and compound_parts(t) in compounds)]
+    known = set(held)
+    surnamed = [t for person in people if (parts := terms(person))[-1] in known for t in parts]
+    return [
+        *held,
+        *(t for t in wanted if "-" in t and compound_parts(t) in compounds),
+        *surnamed,
+    ]
+
+
+def people_named(question: str, tagger: EntityTagger) -> list[str]:
+    """The persons of two or more words the question clause names ("President Joe Biden")."""
+    clause = question_clause(question)
+    found = tagger.tag([clause])[0]
+    return [
+        clause[e.start : e.end]
+        for e in found
+        if e.label in PERSON and len(terms(clause[e.start : e.end])) >= 2
+    ]
 
 
 def compound_parts(term: str) -> tuple[str, ...]:
@@ -475,14 +496,18 @@ def decide(
         return refusal(question, scored)
     best = scored[0]
     if key_coverage(cues, best.article, source) < MIN_KEY_COVERAGE:
-        source_terms = held_terms(best.article, cues.required_terms)
-        weights = source.term_weights(list(cues.required_terms))
-        missing = [
-            t
-            for t in cues.required_terms
-            if weights[t] >= COMMON_KEY_IDF and not contains_term(t, source_terms)
-        ]
-        return refusal(question, scored, f"the sources do not mention {', '.join(missing)}")
+        # tagged only here: most sources spell the question's names as it does
+        people = people_named(question, shared_tagger())
+        if key_coverage(cues, best.article, source, people) < MIN_KEY_COVERAGE:
+            source_terms = held_terms(best.article, cues.required_terms, people)
+            weights = source.term_weights(list(cues.required_terms))
+            missing = [
+                t
+                for t in cues.required_terms
+                if weights[t] >= COMMON_KEY_IDF and not contains_term(t, source_terms)
+            ]
+            reason = f"the sources do not mention {', '.join(missing)}"
+            return refusal(question, scored, reason)
     chosen, conflict, earlier = choose(scored, cues, question)
     if REQUIRE_KIND and not any(item.features["kind"] for item in chosen):
         return refusal(question, scored, f"no source sentence gives the {cues.kind} asked for")

@@ -9,13 +9,15 @@ import numpy as np
 
 from assistant.answer.combiner import default_combiner
 from assistant.answer.cues import question_cues
-from assistant.answer.entities import Entity
+from assistant.answer.entities import Entity, shared_tagger
 from assistant.answer.extractive import (
+    MIN_KEY_COVERAGE,
     ScoredSentence,
     adds_to,
     decide,
     key_coverage,
     lead_sentence,
+    people_named,
     score_sentences,
 )
 from assistant.retrieve.search import Passage
@@ -53,6 +55,18 @@ def test_a_compound_the_question_names_is_held_in_any_spelling_of_its_joining_wo
     assert cues.required_terms == ("20-for-1",)
     assert key_coverage(cues, held, LiteralSource()) == 1.0
     assert key_coverage(cues, other, LiteralSource()) == 0.0
+
+
+def test_a_person_the_question_names_in_full_is_held_by_their_last_name():
+    q = "When will Joe Biden end the health emergency?"
+    surname = Article.create(title="Emergency", text="President Biden will end it on May 11.")
+    first_name = Article.create(title="Emergency", text="Senator Joe Manchin wants it to end.")
+    cues = question_cues(q)
+    people = people_named(q, shared_tagger())
+    assert people == ["Joe Biden"]
+    assert key_coverage(cues, surname, LiteralSource()) < MIN_KEY_COVERAGE
+    assert key_coverage(cues, surname, LiteralSource(), people) == 1.0
+    assert key_coverage(cues, first_name, LiteralSource(), people) < MIN_KEY_COVERAGE
 
 
 def test_a_typed_question_without_a_thing_of_that_kind_is_refused():
