@@ -1,5 +1,10 @@
 """RGB (en_fact) adapter: supporting snippets become the corpus for answerable runs; the
-negative snippets alone make a corpus where every question should be refused."""
+negative snippets alone make a corpus where every question should be refused.
+
+A snippet is stored with its own words only (its headline is its first line, as for any
+untitled text): with the question as every snippet's headline, each snippet would "mention"
+all the question's names, and the check that a source names what is asked could never
+refuse a related snippet that does not answer."""
 
 from __future__ import annotations
 
@@ -27,7 +32,7 @@ def load_rgb(root: Path, negative: bool = False) -> CorpusSet:
             kind = "neg" if negative else "pos"
             try:
                 article = article_from_record(
-                    {"title": record["query"], "text": snippet, "outlet": "RGB snippet"},
+                    {"text": snippet, "outlet": "RGB snippet"},
                     f"rgb:{record['id']}:{kind}:{i}",
                 )
             except SourceError:

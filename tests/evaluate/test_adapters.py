@@ -54,6 +54,14 @@ def test_rgb_positive_corpus_answers_and_negative_corpus_must_be_refused():
     assert positive.articles and negative.articles
 
 
+@pytest.mark.skipif(not (CORPORA / "rgb").is_dir(), reason="no RGB here")
+def test_an_rgb_snippet_holds_only_its_own_words_not_the_question():
+    data = load_rgb(CORPORA, negative=True)
+    asked = {q.question for q in data.questions}
+    assert not any(a.title in asked for a in data.articles)
+    assert all(a.text.startswith(a.title.rstrip(". ")[:40]) for a in data.articles)
+
+
 @pytest.mark.skipif(not (CORPORA / "realtimeqa-2023q1").is_dir(), reason="no RealTimeQA 2023")
 def test_realtimeqa_2023q1_splits_its_dated_questions_and_keeps_every_article():
     everything, test = load_realtimeqa2023(CORPORA, "all"), load_realtimeqa2023(CORPORA, "test")
