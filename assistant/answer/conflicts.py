@@ -46,11 +46,33 @@ def magnitude_of(value: str) -> float | None:
     return number
 
 
+_MONEY = re.compile(r"[$€£¥]|^\W*(?:dollars?|euros?|pounds?|yuan|yen|rupees?)\b", re.I)
+_PERCENT = re.compile(r"%|^\W*(?:percent|per cent|percentage points?)\b", re.I)
+_CLOCK = re.compile(r"\d:\d\d|^\W*(?:a\.m\.|p\.m\.|am\b|pm\b)", re.I)
+_AGE_BEFORE = re.compile(r"\b(?:age of|aged)\s*$", re.I)
+_AGE_AFTER = re.compile(r"^(?:-year-old|\s+years? old)\b", re.I)
+
+
+def figure_kind(text: str, value: str) -> str:
+    """What a figure in `text` measures, read from its sign and the words around it: money,
+    a percentage, a time of day, an age, or a count (anything else)."""
+    at = text.find(value)
+    before, after = (text[:at], text[at + len(value) :]) if at >= 0 else ("", "")
+    if _AGE_BEFORE.search(before) or _AGE_AFTER.match(after) or "-year-old" in value.lower():
+        return "age"
+    for kind, pattern in (("money", _MONEY), ("percent", _PERCENT), ("time", _CLOCK)):
+        if pattern.search(value) or pattern.match(after):
+            return kind
+    return "count"
+
+
 def figure_conflict(claims: Sequence[Claim], question: str) -> Conflict | None:
-    """A conflict when claims from different articles state different figures."""
+    """A conflict when claims from different articles state different figures of the same
+    kind as the first claim's (a sum of money and a count of drawings never differ)."""
     values: list[tuple[str, int]] = []
     magnitudes: set[float] = set()
     seen_articles: set[str] = set()
+    measured: str | None = None
     for claim in claims:
         if claim.article_id in seen_articles:
             continue
@@ -58,6 +80,10 @@ def figure_conflict(claims: Sequence[Claim], question: str) -> Conflict | None:
         magnitude = magnitude_of(value) if value else None
         if value is None or magnitude is None:
             continue
+        kind = figure_kind(claim.text, value)
+        if measured is not None and kind != measured:
+            continue
+        measured = kind
         seen_articles.add(claim.article_id)
         values.append((value, claim.n))
         magnitudes.add(magnitude)

@@ -33,3 +33,18 @@ def test_agreeing_sources_or_one_source_do_not_conflict():
     same_article = [Claim(1, "a", "It sent 1,500 troops."), Claim(2, "a", "Later 3,000 went.")]
     assert figure_conflict(agree, Q) is None
     assert figure_conflict(same_article, Q) is None
+
+
+def test_figures_that_measure_different_things_never_conflict():
+    q = "How much has the jackpot grown to?"
+    pairs = [
+        ("The jackpot grew to $940 million.", "After 23 drawings, nobody has won."),
+        ("Egg prices rose 7% this year.", "A dozen eggs cost $4.25 in December."),
+        ("The last such funeral was 600 years ago.", "The mass began at 9:30 a.m."),
+        ("Benedict died at the age of 95.", "He was the first pope in nearly 600 years to resign."),
+        ("The 95-year-old pope died.", "He was the first pope in nearly 600 years to resign."),
+    ]
+    for first, second in pairs:
+        assert figure_conflict([Claim(1, "a", first), Claim(2, "b", second)], q) is None, first
+    money = [Claim(1, "a", "It grew to $940 million."), Claim(2, "b", "It is now $1.35 billion.")]
+    assert figure_conflict(money, q) is not None
