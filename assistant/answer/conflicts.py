@@ -49,7 +49,7 @@ def magnitude_of(value: str) -> float | None:
 _MONEY = re.compile(r"[$€£¥]|^\W*(?:dollars?|euros?|pounds?|yuan|yen|rupees?)\b", re.I)
 _PERCENT = re.compile(r"%|^\W*(?:percent|per cent|percentage points?)\b", re.I)
 _CLOCK = re.compile(r"\d:\d\d|^\W*(?:a\.m\.|p\.m\.|am\b|pm\b)", re.I)
-_AGE_BEFORE = re.compile(r"\b(?:age of|aged)\s*$", re.I)
+_AGE_BEFORE = re.compile(r"\b(?:age(?: of)?|aged)\s*$", re.I)
 _AGE_AFTER = re.compile(r"^(?:-year-old|\s+years? old)\b", re.I)
 
 

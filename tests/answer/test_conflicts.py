@@ -42,6 +42,7 @@ def test_figures_that_measure_different_things_never_conflict():
         ("Egg prices rose 7% this year.", "A dozen eggs cost $4.25 in December."),
         ("The last such funeral was 600 years ago.", "The mass began at 9:30 a.m."),
         ("Benedict died at the age of 95.", "He was the first pope in nearly 600 years to resign."),
+        ("Benedict died Saturday at age 95.", "He was the first pope in 600 years to resign."),
         ("The 95-year-old pope died.", "He was the first pope in nearly 600 years to resign."),
     ]
     for first, second in pairs:
