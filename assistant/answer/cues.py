@@ -52,6 +52,11 @@ _WHEN = re.compile(r"when\b|how soon\b", re.IGNORECASE)
 _NAMED = re.compile(r"\bname of\b|\bcalled\b", re.IGNORECASE)
 _PERSON_NAME = re.compile(r"what is (?:his|her|their) name\b", re.IGNORECASE)
 HEAD_WORDS = 4  # "which Ivy League school": the kind is named within this many words
+_COPULA = re.compile(r"is|are|was|were")
+# a verb of these ends the phrase after "which"/"what" that can name the asked kind
+_AUXILIARY = re.compile(
+    r"is|are|was|were|be|been|has|have|had|do|does|did|will|would|can|could|should|may|might|must"
+)
 _NOUNS: tuple[tuple[Asked, str], ...] = (
     (
         "number",
@@ -153,7 +158,11 @@ def _asked(question: str) -> tuple[Asked, str | None]:
             return "thing", None
         if _PERSON_NAME.match(rest):
             return "person", None
-        for head in rest.split()[1 : 1 + HEAD_WORDS]:
+        for i, head in enumerate(rest.split()[1 : 1 + HEAD_WORDS]):
+            if _AUXILIARY.fullmatch(_bare(head)):
+                if i == 0 and _COPULA.fullmatch(_bare(head)):
+                    continue  # "What was the magnitude ...": the kind's noun follows
+                break  # "Which virus is making officials ...": the asking phrase ended
             kind = _noun_kind(head)
             if kind is not None:
                 return kind, _bare(head)

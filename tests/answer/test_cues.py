@@ -51,6 +51,10 @@ def test_a_source_must_name_what_the_question_clause_names_not_its_context():
         ("Cindy Williams, who played Shirley, also appeared in which of these films?", "named"),
         ("Who was in charge when the bridge fell?", "person"),
         ("Which item showed one of the largest price spikes?", "thing"),
+        # the asking phrase ends at its verb: "officials" and "lawmakers" are not asked for
+        ("Which virus is making officials reconsider an emergency?", "thing"),
+        ("Which measure did lawmakers leave out?", "thing"),
+        ("What was the magnitude of the quake?", "number"),
     ],
 )
 def test_the_asked_kind_is_read_from_the_question_clause_and_its_head_word(question, asked):
