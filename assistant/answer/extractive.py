@@ -199,13 +199,14 @@ def held_terms(article: Article, wanted: Sequence[str], people: Sequence[str] = 
 
 
 def people_named(question: str, tagger: EntityTagger) -> list[str]:
-    """The persons of two or more words the question clause names ("President Joe Biden")."""
+    """The persons of two or more words the question clause names ("President Joe Biden"),
+    spelled as names: the tagger also calls "Girl Scout cookie" a person."""
     clause = question_clause(question)
-    found = tagger.tag([clause])[0]
+    spans = [clause[e.start : e.end] for e in tagger.tag([clause])[0] if e.label in PERSON]
     return [
-        clause[e.start : e.end]
-        for e in found
-        if e.label in PERSON and len(terms(clause[e.start : e.end])) >= 2
+        span
+        for span in spans
+        if len(parts := span.split()) >= 2 and all(p[:1].isupper() for p in parts)
     ]
 
 
