@@ -16,7 +16,7 @@ from assistant.index.embeddings import Embedder
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import HybridSearch, Mode, Passage
 from assistant.retrieve.timescope import AsOf, TimeScope, as_of_time, time_scope
-from assistant.settings import Settings
+from assistant.settings import Settings, TimeSettings
 from assistant.types import Answer
 
 if TYPE_CHECKING:
@@ -25,9 +25,10 @@ if TYPE_CHECKING:
 AnswererName = Literal["extractive", "llm"]
 
 
-def scoped_filters(filters: Filters | None, scope: TimeScope, half_life: float) -> Filters:
+def scoped_filters(filters: Filters | None, scope: TimeScope, times: TimeSettings) -> Filters:
     """The caller's filters narrowed to the question's as-of time and time window, with a
-    preference for newer news when the question asks for the current state of things."""
+    preference for newer news: strong when the question asks for the current state of things
+    (`recent_half_life_days`), mild for any other (`background_half_life_days`)."""
     base = filters or Filters()
     since, until = base.since, base.until
     if scope.since is not None:
@@ -35,8 +36,11 @@ def scoped_filters(filters: Filters | None, scope: TimeScope, half_life: float) 
     if scope.until is not None:
         until = min(until, scope.until) if until else scope.until
     recency = base.recency_half_life_days
-    if scope.wants_current and recency is None and half_life > 0:
-        recency = half_life
+    if recency is None:
+        wanted = (
+            times.recent_half_life_days if scope.wants_current else times.background_half_life_days
+        )
+        recency = wanted or None
     return replace(
         base, since=since, until=until, as_of=scope.as_of, recency_half_life_days=recency
     )
@@ -99,11 +103,11 @@ class Assistant:
         """The passages that best match `question`, read as of `as_of` (default: the filters'
         as_of, else now): nothing published after it, and the question's time words applied."""
         scope = time_scope(question, self._as_of(as_of, filters))
-        half_life = self._settings_time().recent_half_life_days
-        scoped = scoped_filters(filters, scope, half_life)
+        time_settings = self._settings_time()
+        scoped = scoped_filters(filters, scope, time_settings)
         with self.search.reading():
             passages = self.search.search(question, k or self.k, scoped, mode=self.mode)
-            for _, outside in [] if passages else window_fallbacks(filters, scope, half_life):
+            for _, outside in [] if passages else window_fallbacks(filters, scope, time_settings):
                 passages = self.search.search(question, k or self.k, outside, mode=self.mode)
                 if passages:
                     break
@@ -154,7 +158,7 @@ class Assistant:
         vector = self.search.embedder.embed([question])[0]
         embedded = time.perf_counter()
         cues = question_cues(question)
-        scoped = scoped_filters(filters, scope, settings.recent_half_life_days)
+        scoped = scoped_filters(filters, scope, settings)
         k = k or self.k
         features: dict = {}  # of the sentences scored so far, for the searches after the first
 
@@ -167,7 +171,7 @@ class Assistant:
         notes = []
         if scope.window and answer.refused:
             # nothing in the window answers: look outside it, and say so
-            fallbacks = window_fallbacks(filters, scope, settings.recent_half_life_days)
+            fallbacks = window_fallbacks(filters, scope, settings)
             for which, chosen in fallbacks:
                 retry, retry_scored = answer_with(chosen)
                 if not retry.refused:
@@ -206,7 +210,7 @@ class Assistant:
 
 
 def window_fallbacks(
-    filters: Filters | None, scope: TimeScope, half_life: float
+    filters: Filters | None, scope: TimeScope, times: TimeSettings
 ) -> list[tuple[str, Filters]]:
     """Where to look when the question's window holds nothing that answers: the articles
     before it, then (a named month or year: "the hottest day in 2024" is often reported
@@ -215,7 +219,7 @@ def window_fallbacks(
     snippets)."""
     if not scope.window:
         return []
-    outer = scoped_filters(filters, replace(scope, since=None, until=None), half_life)
+    outer = scoped_filters(filters, replace(scope, since=None, until=None), times)
     fallbacks = [("earlier", replace(outer, until=scope.since))]
     if scope.until is not None and scope.until < scope.as_of:
         fallbacks.append(("later", replace(outer, since=scope.until)))

@@ -75,6 +75,12 @@ class TimeSettings(BaseModel):
         description="For 'latest'/'current'/'now' questions: newer passages score higher, the "
         "advantage halving every this many days.",
     )
+    background_half_life_days: float = Field(
+        default=365.0,
+        ge=0,
+        description="For every other question: newer passages score a little higher, the "
+        "advantage halving every this many days (0: no preference).",
+    )
     day_first: bool | None = Field(
         default=None,
         description="Read an ambiguous date such as 03/04/2024 day first (true) or month first "

@@ -79,7 +79,7 @@ def _open(path: Path, embedder: Embedder) -> HybridSearch:
 
 def _rows(name: str, search: HybridSearch, questions: list[Question]) -> list[dict]:
     """Each question's candidates with all features and labels (and a gold-less variant)."""
-    half_life = search.index.settings.time.recent_half_life_days
+    time_settings = search.index.settings.time
     rows = []
     started = time.time()
     for n, q in enumerate(questions, start=1):
@@ -88,7 +88,7 @@ def _rows(name: str, search: HybridSearch, questions: list[Question]) -> list[di
             scope = time_scope(q.question, q.as_of or as_of_time(None))
             vector = search.embedder.embed([q.question])[0]
             cues = question_cues(q.question)
-            filters = scoped_filters(None, scope, half_life)
+            filters = scoped_filters(None, scope, time_settings)
             passages = search.search(
                 q.question, K + (10 if negative else 0), filters, query_vector=vector
             )

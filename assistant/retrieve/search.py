@@ -517,17 +517,31 @@ class HybridSearch:
         return sorted(adjusted, key=lambda p: -p.score)
 
     def _collapse(self, passages: list[Passage]) -> list[Passage]:
-        groups = group_copies([p.chunk.text for p in passages], [p.article.id for p in passages])
-        return [
-            Passage(
-                passages[g[0]].chunk,
-                passages[g[0]].article,
-                passages[g[0]].score,
-                passages[g[0]].features,
-                _merge_copies(passages[g[0]], [passages[i] for i in g[1:]]),
+        """One passage for each group of copies, at the group's best place and score: the
+        copy run first (the original), the others named as carrying it."""
+        kept = []
+        for group in group_copies(
+            [p.chunk.text for p in passages], [p.article.id for p in passages]
+        ):
+            members = [passages[i] for i in group]
+            original = min(members, key=_run_order)
+            others = [m for m in members if m is not original]
+            kept.append(
+                Passage(
+                    original.chunk,
+                    original.article,
+                    members[0].score,
+                    original.features,
+                    _merge_copies(original, others),
+                )
             )
-            for g in groups
-        ]
+        return kept
+
+
+def _run_order(passage: Passage) -> tuple[bool, int]:
+    """Earliest published first; undated ones after every dated one."""
+    stamp = passage.article.published_ts
+    return (stamp is None, stamp or 0)
 
 
 def _merge_copies(first: Passage, others: Sequence[Passage]) -> tuple[Article, ...]:

@@ -12,11 +12,11 @@ from assistant.answer.cues import question_cues
 from assistant.answer.extractive import score_sentences
 from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
-from assistant.pipeline import Assistant
+from assistant.pipeline import Assistant, scoped_filters
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import HybridSearch
-from assistant.retrieve.timescope import as_of_time
-from assistant.settings import load_settings
+from assistant.retrieve.timescope import as_of_time, time_scope
+from assistant.settings import TimeSettings, load_settings
 from assistant.types import Answer
 from tests.helpers import write_article
 
@@ -287,3 +287,22 @@ def test_retrieval_looks_outside_an_empty_window_up_to_the_as_of_time(assistant:
     assert passages  # nothing was published in 2023: the articles after it, up to 1 March 2025
     assert all(p.article.published <= as_of_time("2025-03-01") for p in passages)
     assert "Renn" not in " ".join(p.chunk.text for p in passages)
+
+
+def test_every_question_prefers_newer_news_and_a_question_about_now_strongly() -> None:
+    as_of = datetime(2025, 7, 1, tzinfo=UTC)
+    times = TimeSettings()
+    plain = scoped_filters(None, time_scope("Who runs the port?", as_of), times)
+    now = scoped_filters(None, time_scope("Who runs the port now?", as_of), times)
+    assert plain.recency_half_life_days == times.background_half_life_days == 365
+    assert now.recency_half_life_days == times.recent_half_life_days == 30
+    off = TimeSettings(background_half_life_days=0)
+    assert (
+        scoped_filters(None, time_scope("Who runs the port?", as_of), off).recency_half_life_days
+        is None
+    )
+    asked = Filters(recency_half_life_days=7)  # the caller's own preference stands
+    assert (
+        scoped_filters(asked, time_scope("Who runs the port?", as_of), times).recency_half_life_days
+        == 7
+    )
