@@ -37,6 +37,16 @@ DATE = re.compile(
     r"|\b(?:tomorrow|tonight|yesterday)\b",
     re.IGNORECASE,
 )
+# a question asking when something will happen, and a sentence speaking of what is to come
+_FUTURE_ASKED = re.compile(
+    r"\b(?:will|could|would|set to|expected|soon|going to|plans?|upcoming|deadline)\b", re.I
+)
+_LOOKS_AHEAD = re.compile(
+    r"\b(?:will|would|could|expected|set to|scheduled|plans?|planned|as early as|next|"
+    r"upcoming|later this)\b",
+    re.I,
+)
+_PAST_DAY = re.compile(rf"(?:{_WEEKDAYS}|yesterday)", re.I)
 # What a question asks for is read from its question clause (RealTimeQA questions open with
 # a sentence of context: "The IRS started accepting returns this week. When is the deadline?")
 # and, for "which/what ...", from the first of its next few words that names a kind of thing
@@ -180,6 +190,7 @@ class QuestionCues:
     required_terms: tuple[str, ...] = ()
     years: tuple[str, ...] = ()  # years the question clause names ("the 2019 final")
     head: str | None = None  # the noun that named the asked kind ("show"), if one did
+    future: bool = False  # the clause asks when something is still to happen
 
     @property
     def kind(self) -> Kind:
@@ -203,7 +214,8 @@ def question_cues(question: str) -> QuestionCues:
     clause = question_clause(question)
     required = key if clause == question.strip() else key_terms_of(clause)
     years = tuple(dict.fromkeys(YEAR.findall(clause)))
-    return QuestionCues(asked, tuple(terms(question)), key, required, years, head)
+    future = bool(_FUTURE_ASKED.search(clause))
+    return QuestionCues(asked, tuple(terms(question)), key, required, years, head, future)
 
 
 def numbers(sentence: str) -> list[str]:
@@ -230,10 +242,15 @@ def things_of_kind(sentence: str, kind: Kind) -> list[str]:
 
 
 def new_things(sentence: str, cues: QuestionCues) -> list[str]:
-    """Things of the asked-for kind in `sentence` that the question does not already name."""
+    """Things of the asked-for kind in `sentence` that the question does not already name.
+    Asked when something will happen, a weekday in a sentence that looks ahead to nothing is
+    the day something already happened ("voted on Wednesday"), not an answer."""
     asked = set(cues.terms) | set(cues.key_terms)
+    found = things_of_kind(sentence, cues.kind)
+    if cues.kind == "date" and cues.future and not _LOOKS_AHEAD.search(sentence):
+        found = [thing for thing in found if not _PAST_DAY.fullmatch(thing.strip())]
     fresh = []
-    for thing in things_of_kind(sentence, cues.kind):
+    for thing in found:
         thing_words = [w for w in words(thing) if w not in STOPWORDS]
         if thing_words and not all(w in asked for w in thing_words):
             fresh.append(thing)

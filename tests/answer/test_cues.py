@@ -86,3 +86,14 @@ def test_new_things_leave_out_what_the_question_already_names():
     cues = question_cues("Who is joining BRICS?")
     assert new_things("BRICS leaders met on Tuesday.", cues) == []
     assert new_things("Leaders said Iran and Egypt will join BRICS.", cues) == ["Iran", "Egypt"]
+
+
+def test_asked_when_something_will_happen_a_weekday_already_past_is_no_answer():
+    ahead = question_cues("How soon could the vaccines be available for children?")
+    assert ahead.future and ahead.kind == "date"
+    assert new_things("Advisers voted unanimously on Wednesday to back the vaccines.", ahead) == []
+    assert new_things("Shots could begin as early as next week.", ahead) == ["next week"]
+    assert new_things("The advisers are expected to vote Saturday.", ahead) == ["Saturday"]
+    past = question_cues("When did the advisers vote on the vaccines?")
+    assert not past.future
+    assert new_things("Advisers voted unanimously on Wednesday.", past) == ["Wednesday"]
