@@ -66,9 +66,38 @@ def figure_kind(text: str, value: str) -> str:
     return "count"
 
 
-def figure_conflict(claims: Sequence[Claim], question: str) -> Conflict | None:
+# what a question's measure noun says of the figures that answer it: of one kind, or none
+# (a generic noun: "which massive figure"); any other noun must be named beside the figure
+_MEASURE_KIND = {
+    **dict.fromkeys(("percentage", "percent", "share", "proportion", "rate"), "percent"),
+    **dict.fromkeys(
+        ("price", "cost", "fee", "fare", "salary", "wage", "budget", "valuation", "fine"), "money"
+    ),
+    "age": "age",
+}
+_GENERIC_MEASURES = frozenset(
+    ("number", "amount", "sum", "figure", "total", "count", "tally", "size", "value")
+)
+
+
+def measures(text: str, kind: str, measure: str | None) -> bool:
+    """Whether a figure of `kind` in `text` can be the `measure` the question asks for
+    ("magnitude": the sentence names it; "price": the figure is money)."""
+    if measure is None or measure in _GENERIC_MEASURES:
+        return True
+    if measure in _MEASURE_KIND:
+        return kind == _MEASURE_KIND[measure]
+    stem = measure.removesuffix("s")
+    return any(w == stem or w.removesuffix("s") == stem for w in words(text))
+
+
+def figure_conflict(
+    claims: Sequence[Claim], question: str, measure: str | None = None
+) -> Conflict | None:
     """A conflict when claims from different articles state different figures of the same
-    kind as the first claim's (a sum of money and a count of drawings never differ)."""
+    kind as the first claim's (a sum of money and a count of drawings never differ), and of
+    what the question's `measure` noun asks for (`measures`): two death tolls do not differ
+    over "the magnitude of the quake"."""
     values: list[tuple[str, int]] = []
     magnitudes: set[float] = set()
     seen_articles: set[str] = set()
@@ -81,7 +110,7 @@ def figure_conflict(claims: Sequence[Claim], question: str) -> Conflict | None:
         if value is None or magnitude is None:
             continue
         kind = figure_kind(claim.text, value)
-        if measured is not None and kind != measured:
+        if (measured is not None and kind != measured) or not measures(claim.text, kind, measure):
             continue
         measured = kind
         seen_articles.add(claim.article_id)

@@ -361,7 +361,7 @@ def choose(
                 rivals.append(item)
         candidates = [best, *rivals]
         claims = [Claim(i + 1, s.article.id, s.sentence.text) for i, s in enumerate(candidates)]
-        found = figure_conflict(claims, question) if rivals else None
+        found = figure_conflict(claims, question, cues.head) if rivals else None
         if found:
             picked = [n for _, n in found.values]
             chosen = [candidates[n - 1] for n in picked]

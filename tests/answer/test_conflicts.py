@@ -49,3 +49,23 @@ def test_figures_that_measure_different_things_never_conflict():
         assert figure_conflict([Claim(1, "a", first), Claim(2, "b", second)], q) is None, first
     money = [Claim(1, "a", "It grew to $940 million."), Claim(2, "b", "It is now $1.35 billion.")]
     assert figure_conflict(money, q) is not None
+
+
+def test_figures_conflict_only_over_the_measure_the_question_names():
+    q = "What was the magnitude of the quake?"
+    tolls = [
+        Claim(1, "a", "The death toll has passed 5,000 after the earthquake."),
+        Claim(2, "b", "The death toll in Syria has exceeded 1,800."),
+    ]
+    assert figure_conflict(tolls, q, "magnitude") is None
+    readings = [
+        Claim(1, "a", "The magnitude 7.8 quake struck before dawn."),
+        Claim(2, "b", "Seismologists put its magnitude at 7.5."),
+    ]
+    assert figure_conflict(readings, q, "magnitude") is not None
+    fares = [Claim(1, "a", "The fare rose to $3.80."), Claim(2, "b", "About 40 boats sail daily.")]
+    fares_too = [Claim(1, "a", "The fare rose to $3.80."), Claim(2, "b", "It now costs $4.10.")]
+    assert figure_conflict(fares, "What is the fare?", "fare") is None
+    assert figure_conflict(fares_too, "What is the fare?", "fare") is not None
+    debt = [Claim(1, "a", "Debt passed $16 trillion."), Claim(2, "b", "Debt hit $15 trillion.")]
+    assert figure_conflict(debt, "Debt passed which figure?", "figure") is not None
