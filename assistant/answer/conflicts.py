@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer.cues import numbers
-from assistant.text import words
+from assistant.text import contains_term, words
 from assistant.types import Conflict
 
 
@@ -23,6 +23,12 @@ class Claim:
 def figure_value(text: str, question: str) -> str | None:
     """The first figure in `text` that the question does not itself contain, as written,
     with a qualifier just before it kept ("about 1,500")."""
+    found = _figure(text, question)
+    return found[0] if found else None
+
+
+def _figure(text: str, question: str) -> tuple[str, int] | None:
+    """`figure_value` and where in `text` it starts."""
     asked = set(words(question))
     for match in re.finditer(
         r"(?:\b(?:about|around|roughly|nearly|almost|some|up to|at least|"
@@ -31,7 +37,8 @@ def figure_value(text: str, question: str) -> str | None:
     ):
         figure = match.group(1).strip(".,;:()")
         if numbers(figure) and not set(words(figure)) <= asked:
-            return match.group(0).strip(" .,;:()")
+            value = match.group(0).strip(" .,;:()")
+            return value, text.index(value, match.start())
     return None
 
 
@@ -53,11 +60,11 @@ _AGE_BEFORE = re.compile(r"\b(?:age(?: of)?|aged)\s*$", re.I)
 _AGE_AFTER = re.compile(r"^(?:-year-old|\s+years? old)\b", re.I)
 
 
-def figure_kind(text: str, value: str) -> str:
-    """What a figure in `text` measures, read from its sign and the words around it: money,
-    a percentage, a time of day, an age, or a count (anything else)."""
-    at = text.find(value)
-    before, after = (text[:at], text[at + len(value) :]) if at >= 0 else ("", "")
+def figure_kind(text: str, value: str, at: int) -> str:
+    """What the figure `value`, standing at `at` in `text`, measures, read from its sign and
+    the words around it: money, a percentage, a time of day, an age, or a count (anything
+    else)."""
+    before, after = text[:at], text[at + len(value) :]
     if _AGE_BEFORE.search(before) or _AGE_AFTER.match(after) or "-year-old" in value.lower():
         return "age"
     for kind, pattern in (("money", _MONEY), ("percent", _PERCENT), ("time", _CLOCK)):
@@ -87,8 +94,7 @@ def measures(text: str, kind: str, measure: str | None) -> bool:
         return True
     if measure in _MEASURE_KIND:
         return kind == _MEASURE_KIND[measure]
-    stem = measure.removesuffix("s")
-    return any(w == stem or w.removesuffix("s") == stem for w in words(text))
+    return contains_term(measure, words(text))
 
 
 def figure_conflict(
@@ -105,11 +111,12 @@ def figure_conflict(
     for claim in claims:
         if claim.article_id in seen_articles:
             continue
-        value = figure_value(claim.text, question)
-        magnitude = magnitude_of(value) if value else None
-        if value is None or magnitude is None:
+        found = _figure(claim.text, question)
+        magnitude = magnitude_of(found[0]) if found else None
+        if found is None or magnitude is None:
             continue
-        kind = figure_kind(claim.text, value)
+        value, at = found
+        kind = figure_kind(claim.text, value, at)
         if (measured is not None and kind != measured) or not measures(claim.text, kind, measure):
             continue
         measured = kind
