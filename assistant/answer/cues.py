@@ -241,6 +241,12 @@ def things_of_kind(sentence: str, kind: Kind) -> list[str]:
     return []
 
 
+def only_a_day(thing: str) -> bool:
+    """Whether a date thing is only a weekday or "yesterday": the day a report's event
+    happened, told in passing, rather than a date, month or year."""
+    return bool(_PAST_DAY.fullmatch(thing.strip()))
+
+
 def new_things(sentence: str, cues: QuestionCues) -> list[str]:
     """Things of the asked-for kind in `sentence` that the question does not already name.
     Asked when something will happen, a weekday in a sentence that looks ahead to nothing is
@@ -248,7 +254,7 @@ def new_things(sentence: str, cues: QuestionCues) -> list[str]:
     asked = set(cues.terms) | set(cues.key_terms)
     found = things_of_kind(sentence, cues.kind)
     if cues.kind == "date" and cues.future and not _LOOKS_AHEAD.search(sentence):
-        found = [thing for thing in found if not _PAST_DAY.fullmatch(thing.strip())]
+        found = [thing for thing in found if not only_a_day(thing)]
     fresh = []
     for thing in found:
         thing_words = [w for w in words(thing) if w not in STOPWORDS]

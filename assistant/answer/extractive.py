@@ -8,7 +8,8 @@ that the sentence answers. The best becomes the answer, and others join only whe
 a new thing of the asked-for kind (named entities, assistant/answer/entities.py) or name what
 the best one only describes ("the show": the sentence before it says which); a later
 source giving another value (an update) leads, and an older one giving another value is
-shown as an earlier report with its date. Refusal needs both a probability above the
+shown as an earlier report with its date. Asked "when", a shown sentence giving a date leads
+one giving only a weekday. Refusal needs both a probability above the
 combiner's threshold and the question's names in the source.
 """
 
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answer.combiner import default_combiner
 from assistant.answer.conflicts import Claim, figure_conflict, figure_value, magnitude_of
-from assistant.answer.cues import YEAR, QuestionCues, new_things, question_clause
+from assistant.answer.cues import YEAR, QuestionCues, new_things, only_a_day, question_clause
 from assistant.answer.entities import (
     ORGANISATION,
     PERSON,
@@ -376,7 +377,24 @@ def choose(
                 break
             if all(item.sentence is not c.sentence for c in chosen) and adds_to(item, chosen):
                 chosen.append(item)
+        chosen = dated_first(chosen, cues)
     return chosen, conflict, earlier
+
+
+def dated_first(chosen: list[ScoredSentence], cues: QuestionCues) -> list[ScoredSentence]:
+    """For a "when" question, the first shown sentence giving a date, month or year leads
+    when the best one gives only a weekday ("voted unanimously on Wednesday"): news tells the
+    day of its event in passing, and the date asked for is in the sentence that gives it."""
+
+    def dated(item: ScoredSentence) -> bool:
+        return any(not only_a_day(t) for t in new_things(item.sentence.text, cues))
+
+    if cues.kind != "date" or dated(chosen[0]):
+        return chosen
+    for i, item in enumerate(chosen[1:], start=1):
+        if dated(item):
+            return [item, *chosen[:i], *chosen[i + 1 :]]
+    return chosen
 
 
 _PRONOUN_START = re.compile(

@@ -206,3 +206,23 @@ def test_a_year_the_question_names_must_be_in_the_source_or_its_date():
     ):
         answered = decide(q, question_cues(q), [source], LiteralSource())
         assert not answered.refused and "4,000" in answered.text
+
+
+def test_asked_when_a_sentence_giving_the_date_leads_one_giving_only_the_weekday():
+    said, began = "Officials said on Wednesday that the rollout had begun.", "It began on 14 June."
+    article = Article.create(title="Vaccine rollout", text=f"{said} {began}", outlet="Island News")
+    features = {"similarity": 0.7, "terms": 0.5, "context": 0.5, "kind": 1.0, "rank": 1.0}
+
+    def candidate(index: int, text: str, day: str, score: float) -> ScoredSentence:
+        start = article.text.index(text)
+        sentence = Sentence(article.id, index, start, start + len(text), text)
+        entity = Entity(text.index(day), text.index(day) + len(day), "DATE")
+        return ScoredSentence(sentence, article, 0, score, features, (), (entity,))
+
+    weekday = candidate(0, said, "Wednesday", 0.9)
+    dated = candidate(1, began, "14 June", 0.6)
+    q = "When did the vaccine rollout begin?"
+    answer = decide(q, question_cues(q), [weekday, dated], LiteralSource())
+    assert [c.text for c in answer.citations] == [began, said]
+    alone = decide(q, question_cues(q), [weekday], LiteralSource())
+    assert [c.text for c in alone.citations] == [said] and not alone.refused
