@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from assistant.answer.aliases import aliased
 from assistant.answer.combiner import default_combiner
 from assistant.answer.conflicts import Claim, figure_conflict, figure_value, magnitude_of
 from assistant.answer.cues import YEAR, QuestionCues, new_things, only_a_day, question_clause
@@ -186,8 +187,9 @@ def key_coverage(
 
 def held_terms(article: Article, wanted: Sequence[str], people: Sequence[str] = ()) -> list[str]:
     """The article's terms, each of `wanted` that it holds as a compound spelled with other
-    joining words ("20-to-1" for "20-for-1"), and the first names and titles of each of
-    `people` whose last name it holds (news says "Biden" for "President Joe Biden")."""
+    joining words ("20-to-1" for "20-for-1") or under another name (`aliases`: "Americans"
+    for "the US"), and the first names and titles of each of `people` whose last name it
+    holds (news says "Biden" for "President Joe Biden")."""
     held = terms(article.title + " " + article.text)
     compounds = {compound_parts(t) for t in held if "-" in t}
     known = set(held)
@@ -195,6 +197,7 @@ def held_terms(article: Article, wanted: Sequence[str], people: Sequence[str] = 
     return [
         *held,
         *(t for t in wanted if "-" in t and compound_parts(t) in compounds),
+        *aliased(wanted, held),
         *surnamed,
     ]
 
