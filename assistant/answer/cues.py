@@ -241,6 +241,21 @@ def things_of_kind(sentence: str, kind: Kind) -> list[str]:
     return []
 
 
+_MONTH = re.compile(rf"\b(?:{_MONTHS})\b", re.IGNORECASE)
+
+
+def gives_the_date(thing: str, head: str | None) -> bool:
+    """Whether a date thing gives the date asked for: more than a weekday, and the month or
+    the year when the question asks "which month" or "what year" ("this week" is neither)."""
+    if only_a_day(thing):
+        return False
+    if head == "month":
+        return bool(_MONTH.search(thing))
+    if head == "year":
+        return bool(YEAR.search(thing))
+    return True
+
+
 def only_a_day(thing: str) -> bool:
     """Whether a date thing is only a weekday or "yesterday": the day a report's event
     happened, told in passing, rather than a date, month or year."""

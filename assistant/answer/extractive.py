@@ -23,7 +23,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.answer.aliases import aliased
 from assistant.answer.combiner import default_combiner
 from assistant.answer.conflicts import Claim, figure_conflict, figure_value, magnitude_of
-from assistant.answer.cues import YEAR, QuestionCues, new_things, only_a_day, question_clause
+from assistant.answer.cues import (
+    YEAR,
+    QuestionCues,
+    gives_the_date,
+    new_things,
+    question_clause,
+)
 from assistant.answer.entities import (
     ORGANISATION,
     PERSON,
@@ -385,12 +391,13 @@ def choose(
 
 
 def dated_first(chosen: list[ScoredSentence], cues: QuestionCues) -> list[ScoredSentence]:
-    """For a "when" question, the first shown sentence giving a date, month or year leads
-    when the best one gives only a weekday ("voted unanimously on Wednesday"): news tells the
-    day of its event in passing, and the date asked for is in the sentence that gives it."""
+    """For a "when" question, the first shown sentence giving the date asked for leads when
+    the best one gives only a weekday ("voted unanimously on Wednesday": news tells the day
+    of its event in passing) or not the month or year asked for ("this week" for "in which
+    month?"); `gives_the_date`."""
 
     def dated(item: ScoredSentence) -> bool:
-        return any(not only_a_day(t) for t in new_things(item.sentence.text, cues))
+        return any(gives_the_date(t, cues.head) for t in new_things(item.sentence.text, cues))
 
     if cues.kind != "date" or dated(chosen[0]):
         return chosen

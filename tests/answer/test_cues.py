@@ -2,7 +2,15 @@
 
 import pytest
 
-from assistant.answer.cues import asked_for, dates, names, new_things, numbers, question_cues
+from assistant.answer.cues import (
+    asked_for,
+    dates,
+    gives_the_date,
+    names,
+    new_things,
+    numbers,
+    question_cues,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +105,11 @@ def test_asked_when_something_will_happen_a_weekday_already_past_is_no_answer():
     past = question_cues("When did the advisers vote on the vaccines?")
     assert not past.future
     assert new_things("Advisers voted unanimously on Wednesday.", past) == ["Wednesday"]
+
+
+def test_a_date_gives_what_is_asked_only_when_it_holds_the_month_or_year_asked_for():
+    assert not gives_the_date("Wednesday", None)
+    assert gives_the_date("next month", None)
+    assert gives_the_date("May 11", "month") and not gives_the_date("this week", "month")
+    assert gives_the_date("1992", "year") and not gives_the_date("May 11", "year")
+    assert question_cues("In which month will the emergency end?").head == "month"
