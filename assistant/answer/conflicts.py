@@ -97,6 +97,13 @@ def measures(text: str, kind: str, measure: str | None) -> bool:
     return contains_term(measure, words(text))
 
 
+def of_the_measure(text: str, question: str, measure: str | None) -> bool:
+    """Whether the first figure of `text` that the question does not hold can be the
+    `measure` the question asks for (`measures`): "the magnitude" is not a death toll."""
+    found = _figure(text, question)
+    return found is not None and measures(text, figure_kind(text, *found), measure)
+
+
 def figure_conflict(
     claims: Sequence[Claim], question: str, measure: str | None = None
 ) -> Conflict | None:

@@ -8,8 +8,8 @@ that the sentence answers. The best becomes the answer, and others join only whe
 a new thing of the asked-for kind (named entities, assistant/answer/entities.py) or name what
 the best one only describes ("the show": the sentence before it says which); a later
 source giving another value (an update) leads, and an older one giving another value is
-shown as an earlier report with its date. Asked "when", a shown sentence giving a date leads
-one giving only a weekday. Refusal needs both a probability above the
+shown as an earlier report with its date. A shown sentence that gives the thing as asked
+("in which month?": a month) leads one that does not. Refusal needs both a probability above the
 combiner's threshold and the question's names in the source.
 """
 
@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answer.aliases import aliased
 from assistant.answer.combiner import default_combiner
-from assistant.answer.conflicts import Claim, figure_conflict, figure_value, magnitude_of
+from assistant.answer.conflicts import (
+    Claim,
+    figure_conflict,
+    figure_value,
+    magnitude_of,
+    of_the_measure,
+)
 from assistant.answer.cues import (
     YEAR,
     QuestionCues,
@@ -386,23 +392,32 @@ def choose(
                 break
             if all(item.sentence is not c.sentence for c in chosen) and adds_to(item, chosen):
                 chosen.append(item)
-        chosen = dated_first(chosen, cues)
+        chosen = asked_first(chosen, cues, question)
     return chosen, conflict, earlier
 
 
-def dated_first(chosen: list[ScoredSentence], cues: QuestionCues) -> list[ScoredSentence]:
-    """For a "when" question, the first shown sentence giving the date asked for leads when
-    the best one gives only a weekday ("voted unanimously on Wednesday": news tells the day
-    of its event in passing) or not the month or year asked for ("this week" for "in which
-    month?"); `gives_the_date`."""
-
-    def dated(item: ScoredSentence) -> bool:
+def gives_the_asked(item: ScoredSentence, cues: QuestionCues, question: str) -> bool:
+    """Whether a sentence gives the thing asked for as the question specifies it: asked
+    "when", a date more than a weekday, of the month or year asked for (`gives_the_date`);
+    asked for a figure whose measure the question names ("the magnitude"), a figure of that
+    measure (`of_the_measure`). Any sentence gives what other questions ask."""
+    if cues.kind == "date":
         return any(gives_the_date(t, cues.head) for t in new_things(item.sentence.text, cues))
+    if cues.kind == "number" and cues.head is not None:
+        return of_the_measure(item.sentence.text, question, cues.head)
+    return True
 
-    if cues.kind != "date" or dated(chosen[0]):
+
+def asked_first(
+    chosen: list[ScoredSentence], cues: QuestionCues, question: str
+) -> list[ScoredSentence]:
+    """The shown sentences with the first that gives the asked thing (`gives_the_asked`) in
+    the lead when the best one does not: news tells the day of its event in passing ("voted
+    on Wednesday") and a quake's toll beside its magnitude."""
+    if gives_the_asked(chosen[0], cues, question):
         return chosen
     for i, item in enumerate(chosen[1:], start=1):
-        if dated(item):
+        if gives_the_asked(item, cues, question):
             return [item, *chosen[:i], *chosen[i + 1 :]]
     return chosen
 

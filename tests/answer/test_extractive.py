@@ -208,21 +208,40 @@ def test_a_year_the_question_names_must_be_in_the_source_or_its_date():
         assert not answered.refused and "4,000" in answered.text
 
 
-def test_asked_when_a_sentence_giving_the_date_leads_one_giving_only_the_weekday():
-    said, began = "Officials said on Wednesday that the rollout had begun.", "It began on 14 June."
-    article = Article.create(title="Vaccine rollout", text=f"{said} {began}", outlet="Island News")
+def _two_sentences(first: str, second: str, found: tuple[str, str], label: str = "DATE"):
+    """Candidates for the two sentences of one article, each with one entity of the asked
+    kind (`found`: the words of each, tagged `label`), the first scored 0.9, the second 0.6."""
+    article = Article.create(title="Report", text=f"{first} {second}", outlet="Island News")
     features = {"similarity": 0.7, "terms": 0.5, "context": 0.5, "kind": 1.0, "rank": 1.0}
-
-    def candidate(index: int, text: str, day: str, score: float) -> ScoredSentence:
+    candidates = []
+    for index, (text, words_, score) in enumerate(
+        zip((first, second), found, (0.9, 0.6), strict=True)
+    ):
         start = article.text.index(text)
         sentence = Sentence(article.id, index, start, start + len(text), text)
-        entity = Entity(text.index(day), text.index(day) + len(day), "DATE")
-        return ScoredSentence(sentence, article, 0, score, features, (), (entity,))
+        entity = Entity(text.index(words_), text.index(words_) + len(words_), label)
+        candidates.append(ScoredSentence(sentence, article, 0, score, features, (), (entity,)))
+    return candidates
 
-    weekday = candidate(0, said, "Wednesday", 0.9)
-    dated = candidate(1, began, "14 June", 0.6)
+
+def test_asked_when_a_sentence_giving_the_date_leads_one_giving_only_the_weekday():
+    said, began = "Officials said on Wednesday that the rollout had begun.", "It began on 14 June."
+    weekday, dated = _two_sentences(said, began, ("Wednesday", "14 June"))
     q = "When did the vaccine rollout begin?"
     answer = decide(q, question_cues(q), [weekday, dated], LiteralSource())
     assert [c.text for c in answer.citations] == [began, said]
     alone = decide(q, question_cues(q), [weekday], LiteralSource())
     assert [c.text for c in alone.citations] == [said] and not alone.refused
+
+
+def test_asked_for_a_named_measure_a_sentence_giving_that_measure_leads():
+    toll = "The death toll rose past 5,000 after the quake struck."
+    measured = "The survey said the magnitude 7.8 quake hit at dawn."
+    q = "What was the magnitude of the quake?"
+    answer = decide(
+        q,
+        question_cues(q),
+        _two_sentences(toll, measured, ("5,000", "7.8"), "CARDINAL"),
+        LiteralSource(),
+    )
+    assert [c.text for c in answer.citations] == [measured, toll]
