@@ -115,9 +115,14 @@ def support(features: dict[str, float]) -> float:
 
 def is_statement(text: str) -> bool:
     """A sentence that can answer: not a dateline ("New York CNN —") or a fragment of a few
-    words, which name-shaped words and the lead position would otherwise favour."""
+    words, which name-shaped words and the lead position would otherwise favour, and not a
+    question ("What is the location of the 2022 Super Bowl?" restates one, answering none)."""
     stripped = text.strip()
-    return len(words(stripped)) >= MIN_WORDS and not stripped.endswith(("—", "–", "-", ":"))
+    return (
+        len(words(stripped)) >= MIN_WORDS
+        and not stripped.endswith(("—", "–", "-", ":"))
+        and not stripped.rstrip("\"'”’)").endswith("?")
+    )
 
 
 def score_sentences(

@@ -15,6 +15,7 @@ from assistant.answer.extractive import (
     ScoredSentence,
     adds_to,
     decide,
+    is_statement,
     key_coverage,
     lead_sentence,
     people_named,
@@ -245,3 +246,11 @@ def test_asked_for_a_named_measure_a_sentence_giving_that_measure_leads():
         LiteralSource(),
     )
     assert [c.text for c in answer.citations] == [measured, toll]
+
+
+def test_a_question_or_a_dateline_is_no_statement_that_could_answer():
+    assert is_statement("The game was played at Raymond James Stadium in Tampa.")
+    assert not is_statement("What is the location and date for the Super Bowl in 2022?")
+    assert not is_statement("“Who will pay for the repairs?”")
+    assert is_statement("“Who will pay for the repairs?” the mayor asked on Monday.")
+    assert not is_statement("New York CNN —")
