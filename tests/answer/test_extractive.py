@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
+import pytest
 
 from assistant.answer.combiner import default_combiner
 from assistant.answer.cues import question_cues
@@ -48,12 +49,31 @@ def test_a_name_the_source_never_mentions_means_refusal():
     assert answer.refused and "etna" in answer.text
 
 
-def test_a_compound_the_question_names_is_held_in_any_spelling_of_its_joining_words():
-    q = "Which company's shares became cheaper after a 20-for-1 stock split this week?"
-    held = Article.create(title="Shares split", text="Alphabet split its stock 20-to-1 on Monday.")
-    other = Article.create(title="Shares split", text="Tesla split its stock 3-for-1 on Monday.")
-    cues = question_cues(q)
-    assert cues.required_terms == ("20-for-1",)
+@pytest.mark.parametrize(
+    ("question", "required", "holds", "lacks"),
+    [
+        (
+            "Which company's shares became cheaper after a 20-for-1 stock split this week?",
+            ("20-for-1",),
+            "Alphabet split its stock 20-to-1 on Monday.",
+            "Tesla split its stock 3-for-1 on Monday.",
+        ),
+        (
+            "How many MEPs backed the rules?",
+            ("meps",),
+            "The European Parliament backed the rules 523-46.",
+            "The parliament backed the rules 523-46.",
+        ),
+    ],
+    ids=["a compound in any spelling of its joining words", "a body by its members' title"],
+)
+def test_a_name_the_question_requires_is_held_under_another_spelling(
+    question, required, holds, lacks
+):
+    cues = question_cues(question)
+    assert cues.required_terms == required
+    held = Article.create(title="Report", text=holds)
+    other = Article.create(title="Report", text=lacks)
     assert key_coverage(cues, held, LiteralSource()) == 1.0
     assert key_coverage(cues, other, LiteralSource()) == 0.0
 
