@@ -4,7 +4,9 @@ body and its members' title ("MEPs", "the European Parliament"). The key-term ch
 group (pure).
 
 Only names that share no word form are listed: `text.same_word` already matches "Korean"
-with "Korea", "Argentine" with "Argentina" and "European" with "Europe".
+with "Korea", "Argentine" with "Argentina" and "European" with "Europe". Words are compared
+lower case, so "us" the pronoun reads as the US: a source quoting someone who says "us"
+holds "Americans" (the check can then pass where it should not, never refuse wrongly).
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ a new thing of the asked-for kind (named entities, assistant/answer/entities.py)
 the best one only describes ("the show": the sentence before it says which); a later
 source giving another value (an update) leads, and an older one giving another value is
 shown as an earlier report with its date. A shown sentence that gives the thing as asked
-("in which month?": a month) leads one that does not. Refusal needs both a probability above the
-combiner's threshold and the question's names in the source.
+("in which month?": a month) leads one that does not. Refusal needs both a probability above
+the combiner's threshold and the question's names in the source (or other names of them).
 """
 
 from __future__ import annotations
