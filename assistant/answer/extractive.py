@@ -397,15 +397,24 @@ def choose(
                 break
             if all(item.sentence is not c.sentence for c in chosen) and adds_to(item, chosen):
                 chosen.append(item)
-        chosen = asked_first(chosen, cues, question)
+        chosen = asked_first(chosen, cues, question, tagger or shared_tagger())
     return chosen, conflict, earlier
+
+
+# a person or an organisation the question asks for by a noun ("which judge", "which
+# company") is named by an entity of this label, not of the others a "who" may be answered by
+NAMED_BY = {"person": PERSON, "organisation": frozenset({"ORG"})}
 
 
 def gives_the_asked(item: ScoredSentence, cues: QuestionCues, question: str) -> bool:
     """Whether a sentence gives the thing asked for as the question specifies it: asked
     "when", a date more than a weekday, of the month or year asked for (`gives_the_date`);
     asked for a figure whose measure the question names ("the magnitude"), a figure of that
-    measure (`of_the_measure`). Any sentence gives what other questions ask."""
+    measure (`of_the_measure`); asked for a person or an organisation by a noun ("which
+    judge"), an entity naming one (its tagged `entities`). Any sentence gives what other
+    questions ask."""
+    if cues.head is not None and cues.asked in NAMED_BY:
+        return any(e.label in NAMED_BY[cues.asked] for e in item.entities)
     if cues.kind == "date":
         return any(gives_the_date(t, cues.head) for t in new_things(item.sentence.text, cues))
     if cues.kind == "number" and cues.head is not None:
@@ -414,11 +423,13 @@ def gives_the_asked(item: ScoredSentence, cues: QuestionCues, question: str) -> 
 
 
 def asked_first(
-    chosen: list[ScoredSentence], cues: QuestionCues, question: str
+    chosen: list[ScoredSentence], cues: QuestionCues, question: str, tagger: EntityTagger
 ) -> list[ScoredSentence]:
     """The shown sentences with the first that gives the asked thing (`gives_the_asked`) in
     the lead when the best one does not: news tells the day of its event in passing ("voted
-    on Wednesday") and a quake's toll beside its magnitude."""
+    on Wednesday"), a quake's toll beside its magnitude, and "the judge" before her name.
+    Shown sentences ranked below the tagged few get their entities here."""
+    chosen = [c if c.entities else with_entities(question, [c], tagger)[0] for c in chosen]
     if gives_the_asked(chosen[0], cues, question):
         return chosen
     for i, item in enumerate(chosen[1:], start=1):

@@ -229,15 +229,16 @@ def test_a_year_the_question_names_must_be_in_the_source_or_its_date():
         assert not answered.refused and "4,000" in answered.text
 
 
-def _two_sentences(first: str, second: str, found: tuple[str, str], label: str = "DATE"):
+def _two_sentences(
+    first: str, second: str, found: tuple[str, str], labels: tuple[str, str] = ("DATE", "DATE")
+):
     """Candidates for the two sentences of one article, each with one entity of the asked
-    kind (`found`: the words of each, tagged `label`), the first scored 0.9, the second 0.6."""
+    kind (`found`: the words of each, tagged `labels`), the first scored 0.9, the second 0.6."""
     article = Article.create(title="Report", text=f"{first} {second}", outlet="Island News")
     features = {"similarity": 0.7, "terms": 0.5, "context": 0.5, "kind": 1.0, "rank": 1.0}
     candidates = []
-    for index, (text, words_, score) in enumerate(
-        zip((first, second), found, (0.9, 0.6), strict=True)
-    ):
+    pairs = zip((first, second), found, labels, (0.9, 0.6), strict=True)
+    for index, (text, words_, label, score) in enumerate(pairs):
         start = article.text.index(text)
         sentence = Sentence(article.id, index, start, start + len(text), text)
         entity = Entity(text.index(words_), text.index(words_) + len(words_), label)
@@ -262,7 +263,7 @@ def test_asked_for_a_named_measure_a_sentence_giving_that_measure_leads():
     answer = decide(
         q,
         question_cues(q),
-        _two_sentences(toll, measured, ("5,000", "7.8"), "CARDINAL"),
+        _two_sentences(toll, measured, ("5,000", "7.8"), ("CARDINAL", "CARDINAL")),
         LiteralSource(),
     )
     assert [c.text for c in answer.citations] == [measured, toll]
@@ -274,3 +275,12 @@ def test_a_question_or_a_dateline_is_no_statement_that_could_answer():
     assert not is_statement("“Who will pay for the repairs?”")
     assert is_statement("“Who will pay for the repairs?” the mayor asked on Monday.")
     assert not is_statement("New York CNN —")
+
+
+def test_asked_for_a_person_by_a_noun_a_sentence_naming_one_leads_one_describing_her():
+    ruled = "A federal judge in Washington ruled that Google broke the law."
+    named = "Judge Amit Mehta wrote that Google kept its monopoly illegally."
+    q = "Which judge found that Google had illegally kept its monopoly?"
+    candidates = _two_sentences(ruled, named, ("Washington", "Amit Mehta"), ("GPE", "PERSON"))
+    answer = decide(q, question_cues(q), candidates, LiteralSource())
+    assert [c.text for c in answer.citations] == [named, ruled]
