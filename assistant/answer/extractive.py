@@ -428,8 +428,10 @@ def asked_first(
     """The shown sentences with the first that gives the asked thing (`gives_the_asked`) in
     the lead when the best one does not: news tells the day of its event in passing ("voted
     on Wednesday"), a quake's toll beside its magnitude, and "the judge" before her name.
-    Shown sentences ranked below the tagged few get their entities here."""
-    chosen = [c if c.entities else with_entities(question, [c], tagger)[0] for c in chosen]
+    Asked for a person or an organisation by a noun, shown sentences ranked below the
+    tagged few get their entities here."""
+    if cues.head is not None and cues.asked in NAMED_BY:
+        chosen = [c if c.entities else with_entities(question, [c], tagger)[0] for c in chosen]
     if gives_the_asked(chosen[0], cues, question):
         return chosen
     for i, item in enumerate(chosen[1:], start=1):
