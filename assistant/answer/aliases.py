@@ -57,9 +57,12 @@ for _group in GROUPS:
 def aliased(wanted: Sequence[str], held: Iterable[str]) -> list[str]:
     """The terms of `wanted` that `held` (a source's terms) holds under another name of
     their group: "americans" when the source says "US" or "United States"."""
+    others = {term: _BY_STEM.get(stem(term), ()) for term in wanted}
+    if not any(others.values()):
+        return []  # the usual case: no name of the question has another
     vocabulary = Vocabulary(held)
     return [
         term
-        for term in wanted
-        if any(all(word in vocabulary for word in other) for other in _BY_STEM.get(stem(term), ()))
+        for term, names in others.items()
+        if any(all(word in vocabulary for word in other) for other in names)
     ]

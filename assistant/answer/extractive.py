@@ -403,7 +403,13 @@ def choose(
 
 # a person or an organisation the question asks for by a noun ("which judge", "which
 # company") is named by an entity of this label, not of the others a "who" may be answered by
+# (stricter than NAMED_AS below: a nationality names no organisation)
 NAMED_BY = {"person": PERSON, "organisation": frozenset({"ORG"})}
+
+
+def named_by(cues: QuestionCues) -> frozenset[str] | None:
+    """The labels that name what the question asks for by a noun (NAMED_BY), or None."""
+    return NAMED_BY.get(cues.asked) if cues.head is not None else None
 
 
 def gives_the_asked(item: ScoredSentence, cues: QuestionCues, question: str) -> bool:
@@ -413,8 +419,8 @@ def gives_the_asked(item: ScoredSentence, cues: QuestionCues, question: str) -> 
     measure (`of_the_measure`); asked for a person or an organisation by a noun ("which
     judge"), an entity naming one (its tagged `entities`). Any sentence gives what other
     questions ask."""
-    if cues.head is not None and cues.asked in NAMED_BY:
-        return any(e.label in NAMED_BY[cues.asked] for e in item.entities)
+    if (labels := named_by(cues)) is not None:
+        return any(e.label in labels for e in item.entities)
     if cues.kind == "date":
         return any(gives_the_date(t, cues.head) for t in new_things(item.sentence.text, cues))
     if cues.kind == "number" and cues.head is not None:
@@ -430,7 +436,7 @@ def asked_first(
     on Wednesday"), a quake's toll beside its magnitude, and "the judge" before her name.
     Asked for a person or an organisation by a noun, shown sentences ranked below the
     tagged few get their entities here."""
-    if cues.head is not None and cues.asked in NAMED_BY:
+    if named_by(cues) is not None:
         chosen = [c if c.entities else with_entities(question, [c], tagger)[0] for c in chosen]
     if gives_the_asked(chosen[0], cues, question):
         return chosen
