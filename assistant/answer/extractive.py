@@ -437,7 +437,8 @@ def asked_first(
     Asked for a person or an organisation by a noun, shown sentences ranked below the
     tagged few get their entities here."""
     if named_by(cues) is not None:
-        chosen = [c if c.entities else with_entities(question, [c], tagger)[0] for c in chosen]
+        tagged = iter(with_entities(question, [c for c in chosen if not c.entities], tagger))
+        chosen = [c if c.entities else next(tagged) for c in chosen]
     if gives_the_asked(chosen[0], cues, question):
         return chosen
     for i, item in enumerate(chosen[1:], start=1):
