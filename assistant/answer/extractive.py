@@ -349,9 +349,10 @@ def choose(
     question: str,
     tagger: EntityTagger | None = None,
 ) -> tuple[list[ScoredSentence], Conflict | None, ScoredSentence | None]:
-    """The answer sentences (the lead first; next, when the lead only describes the asked-for
-    thing, the sentence before it that names it), a figure conflict among sources of about the
-    same date, and an older report giving another value, if any."""
+    """The answer sentences (the lead first, unless the lead only describes the asked-for thing:
+    then the sentence before it that names it, and the lead after it, as the article has them),
+    a figure conflict among sources of about the same date, and an older report giving another
+    value, if any."""
     best = lead_sentence(scored, cues, question)
     rest = [s for s in scored if s is not best]
     earlier = earlier_report(scored, best, cues, question)
@@ -390,8 +391,8 @@ def choose(
             conflict = Conflict(found.kind, tuple((v, renumber[n]) for v, n in found.values))
     if conflict is None:
         resolver = resolving_sentence(best, scored, cues, question, tagger or shared_tagger())
-        if resolver is not None:
-            chosen = [best, resolver]
+        if resolver is not None:  # it stands before the lead: the answer reads in that order
+            chosen = [resolver, best]
         for item in current:
             if len(chosen) >= MAX_SENTENCES or item.score < EXTRA_RATIO * best.score:
                 break

@@ -158,18 +158,19 @@ def _show_candidates(lead_text: str) -> list[ScoredSentence]:
     ]
 
 
-def test_a_lead_that_only_describes_the_asked_thing_is_followed_by_the_sentence_naming_it():
+def test_a_lead_that_only_describes_the_asked_thing_is_preceded_by_the_sentence_naming_it():
     q = "Which wildly popular show was green lit for a new season?"
     lead_text = (
         "Netflix said the wildly popular South Korean show is green lit for a second season."
     )
     answer = decide(q, question_cues(q), _show_candidates(lead_text), LiteralSource())
-    # the sentence before scores far below the lead: without the rule it would not join
+    # the sentence before scores far below the lead: without the rule it would not join; it
+    # names the show, so the answer opens with it, in the article's order
     assert [c.text for c in answer.citations] == [
-        lead_text,
         "“Squid Game” is officially coming back.",
+        lead_text,
     ]
-    assert answer.citations[1].answer_spans  # "Squid Game" is what answers
+    assert answer.citations[0].answer_spans  # "Squid Game" is what answers
 
 
 def test_a_lead_that_names_a_thing_of_the_asked_kind_needs_no_sentence_before_it():
