@@ -163,7 +163,7 @@ def _asked(question: str) -> tuple[Asked, str | None]:
         if word in ("who", "whom", "whose"):
             if clause[:at].rstrip().endswith(","):  # "Cindy Williams, who played ..."
                 continue
-            return "person", None
+            return "person", _role(rest)
         if word == "why":
             return "thing", None
         if _PERSON_NAME.match(rest):
@@ -178,6 +178,23 @@ def _asked(question: str) -> tuple[Asked, str | None]:
                 return kind, _bare(head)
         return ("named" if _NAMED.search(rest) else "thing"), None
     return "thing", None
+
+
+_WHO_IS = re.compile(r"\w+\s+(?:is|was|are|were)\s+(?:the|an?)\s+(.*)", re.IGNORECASE)
+
+
+def _role(rest: str) -> str | None:
+    """The noun naming the person asked for in "who is the chief executive of ...?": asked by
+    it, the answer names a person, as for "which chief executive"."""
+    match = _WHO_IS.match(rest)
+    if match is None:
+        return None
+    for word in match.group(1).split()[:HEAD_WORDS]:
+        if _AUXILIARY.fullmatch(_bare(word)):
+            break
+        if _noun_kind(word) == "person":
+            return _bare(word)
+    return None
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,10 @@ def test_the_head_word_that_named_the_kind_is_kept():
     assert question_cues("Which wildly popular show was green lit?").head == "show"
     assert question_cues("Pelosi made a visit to which area this week?").head == "area"
     assert question_cues("Who was in charge when the bridge fell?").head is None
+    # "who is the <role>" asks for a person by a noun, as "which <role>" does
+    chief = question_cues("Who is the chief executive of MGM Resorts?")
+    assert (chief.asked, chief.head) == ("person", "chief")
+    assert question_cues("Who is joining BRICS?").head is None
 
 
 def test_dates_told_relative_to_the_report_are_dates():

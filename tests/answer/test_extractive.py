@@ -278,10 +278,16 @@ def test_a_question_or_a_dateline_is_no_statement_that_could_answer():
     assert not is_statement("New York CNN —")
 
 
-def test_asked_for_a_person_by_a_noun_a_sentence_naming_one_leads_one_describing_her():
+@pytest.mark.parametrize(
+    "q",
+    [
+        "Which judge found that Google had illegally kept its monopoly?",
+        "Who is the judge that found Google had illegally kept its monopoly?",
+    ],
+)
+def test_asked_for_a_person_by_a_noun_a_sentence_naming_one_leads_one_describing_her(q):
     ruled = "A federal judge in Washington ruled that Google broke the law."
     named = "Judge Amit Mehta wrote that Google kept its monopoly illegally."
-    q = "Which judge found that Google had illegally kept its monopoly?"
     candidates = _two_sentences(ruled, named, ("Washington", "Amit Mehta"), ("GPE", "PERSON"))
     answer = decide(q, question_cues(q), candidates, LiteralSource())
     assert [c.text for c in answer.citations] == [named, ruled]
