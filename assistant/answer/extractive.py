@@ -391,13 +391,15 @@ def choose(
             conflict = Conflict(found.kind, tuple((v, renumber[n]) for v, n in found.values))
     if conflict is None:
         resolver = resolving_sentence(best, scored, cues, question, tagger or shared_tagger())
-        if resolver is not None:  # it stands before the lead: the answer reads in that order
-            chosen = [resolver, best]
+        if resolver is not None:
+            chosen = [best, resolver]
         for item in current:
             if len(chosen) >= MAX_SENTENCES or item.score < EXTRA_RATIO * best.score:
                 break
             if all(item.sentence is not c.sentence for c in chosen) and adds_to(item, chosen):
                 chosen.append(item)
+        if resolver is not None:  # it stands before the lead: the answer reads in that order
+            chosen = [resolver, best, *chosen[2:]]
         chosen = asked_first(chosen, cues, question, tagger or shared_tagger())
     return chosen, conflict, earlier
 
