@@ -168,16 +168,26 @@ def _asked(question: str) -> tuple[Asked, str | None]:
             return "thing", None
         if _PERSON_NAME.match(rest):
             return "person", None
-        for i, head in enumerate(rest.split()[1 : 1 + HEAD_WORDS]):
-            if _AUXILIARY.fullmatch(_bare(head)):
-                if i == 0 and _COPULA.fullmatch(_bare(head)):
-                    continue  # "What was the magnitude ...": the kind's noun follows
-                break  # "Which virus is making officials ...": the asking phrase ended
-            kind = _noun_kind(head)
-            if kind is not None:
-                return kind, _bare(head)
+        found = _kind_noun(rest.split()[1:])
+        if found is not None:
+            return found
         return ("named" if _NAMED.search(rest) else "thing"), None
     return "thing", None
+
+
+def _kind_noun(phrase: list[str], only: Asked | None = None) -> tuple[Asked, str] | None:
+    """The first noun within HEAD_WORDS words of `phrase` that names a kind (of kind `only`,
+    when given), with its kind: "school" in "Ivy League school announced ...". The phrase
+    ends at a verb."""
+    for i, word in enumerate(phrase[:HEAD_WORDS]):
+        if _AUXILIARY.fullmatch(_bare(word)):
+            if i == 0 and _COPULA.fullmatch(_bare(word)):
+                continue  # "What was the magnitude ...": the kind's noun follows
+            break  # "Which virus is making officials ...": the asking phrase ended
+        kind = _noun_kind(word)
+        if kind is not None and only in (None, kind):
+            return kind, _bare(word)
+    return None
 
 
 _WHO_IS = re.compile(r"\w+\s+(?:is|was|are|were)\s+(?:the|an?)\s+(.*)", re.IGNORECASE)
@@ -187,14 +197,8 @@ def _role(rest: str) -> str | None:
     """The noun naming the person asked for in "who is the chief executive of ...?": asked by
     it, the answer names a person, as for "which chief executive"."""
     match = _WHO_IS.match(rest)
-    if match is None:
-        return None
-    for word in match.group(1).split()[:HEAD_WORDS]:
-        if _AUXILIARY.fullmatch(_bare(word)):
-            break
-        if _noun_kind(word) == "person":
-            return _bare(word)
-    return None
+    found = _kind_noun(match.group(1).split(), only="person") if match else None
+    return found[1] if found else None
 
 
 @dataclass(frozen=True)
