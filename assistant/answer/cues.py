@@ -61,7 +61,7 @@ _NUMBER_PHRASE = re.compile(r"\bdeath toll\b|\bby how\b", re.IGNORECASE)
 _WHEN = re.compile(r"when\b|how soon\b", re.IGNORECASE)
 _NAMED = re.compile(r"\bname of\b|\bcalled\b", re.IGNORECASE)
 _PERSON_NAME = re.compile(r"what is (?:his|her|their) name\b", re.IGNORECASE)
-HEAD_WORDS = 4  # "which Ivy League school": the kind is named within this many words
+HEAD_WORDS = 6  # "what was the record high average price": the kind is named within this many words
 _COPULA = re.compile(r"is|are|was|were")
 # a verb of these ends the phrase after "which"/"what" that can name the asked kind
 _AUXILIARY = re.compile(
@@ -178,7 +178,7 @@ def _asked(question: str) -> tuple[Asked, str | None]:
 def _kind_noun(phrase: list[str], only: Asked | None = None) -> tuple[Asked, str] | None:
     """The first noun within HEAD_WORDS words of `phrase` that names a kind (of kind `only`,
     when given), with its kind: "school" in "Ivy League school announced ...". The phrase
-    ends at a verb."""
+    ends at a verb or a comma."""
     for i, word in enumerate(phrase[:HEAD_WORDS]):
         if _AUXILIARY.fullmatch(_bare(word)):
             if i == 0 and _COPULA.fullmatch(_bare(word)):
@@ -187,6 +187,8 @@ def _kind_noun(phrase: list[str], only: Asked | None = None) -> tuple[Asked, str
         kind = _noun_kind(word)
         if kind is not None and only in (None, kind):
             return kind, _bare(word)
+        if word.endswith((",", ";", ":")):
+            break  # "... which condiment, sparking outrage across the country"
     return None
 
 

@@ -63,6 +63,10 @@ def test_a_source_must_name_what_the_question_clause_names_not_its_context():
         ("Which virus is making officials reconsider an emergency?", "thing"),
         ("Which measure did lawmakers leave out?", "thing"),
         ("What was the magnitude of the quake?", "number"),
+        ("What was the record high average price for a gallon of gas?", "number"),
+        ("Which of the following US cities saw the biggest increase?", "place"),
+        # ... or at a comma: "country" is not what is asked for
+        ("Shops cannot stock which condiment, sparking outrage in the country?", "thing"),
     ],
 )
 def test_the_asked_kind_is_read_from_the_question_clause_and_its_head_word(question, asked):
