@@ -50,6 +50,7 @@ from assistant.answer.entities import (
 )
 from assistant.answer.features import sentence_features
 from assistant.answer.spans import answer_spans
+from assistant.ingest.clean import is_boilerplate
 from assistant.text import (
     STOPWORDS,
     Vocabulary,
@@ -113,15 +114,30 @@ def support(features: dict[str, float]) -> float:
     return sum(w * features.get(name, 0.0) for name, w in SUPPORT_WEIGHTS.items())
 
 
+# what a site says about the article or itself, not news: an editor's note, a newsletter
+# sign-up, an update note that tells nothing ("This story has been updated with additional
+# information."; one that says what changed is news). The ingest cleaner drops such lines
+# when they stand alone.
+_NOTICE = re.compile(
+    r"^\W*editor['’]?s note\b|\bsign up\b.{0,80}\bnewsletter\b|\bnewsletter\b.{0,80}\bsign up\b|"
+    r"^\W*this (?:story|article) (?:has been|was) updated with (?:additional|more|new) "
+    r"(?:information|details|reporting)\W*$",
+    re.IGNORECASE,
+)
+
+
 def is_statement(text: str) -> bool:
     """A sentence that can answer: not a dateline ("New York CNN —") or a fragment of a few
-    words, which name-shaped words and the lead position would otherwise favour, and not a
-    question ("What is the location of the 2022 Super Bowl?" restates one, answering none)."""
+    words, which name-shaped words and the lead position would otherwise favour, not a
+    question ("What is the location of the 2022 Super Bowl?" restates one, answering none),
+    and not a site's notice ("Sign up for our science newsletter.")."""
     stripped = text.strip()
     return (
         len(words(stripped)) >= MIN_WORDS
         and not stripped.endswith(("—", "–", "-", ":"))
         and not stripped.rstrip("\"'”’)").endswith("?")
+        and not is_boilerplate(stripped)
+        and not _NOTICE.search(stripped)
     )
 
 
@@ -408,20 +424,34 @@ def choose(
 # company") is named by an entity of this label, not of the others a "who" may be answered by
 # (stricter than NAMED_AS below: a nationality names no organisation)
 NAMED_BY = {"person": PERSON, "organisation": frozenset({"ORG"})}
+# a country or a city asked for by its noun ("which country", "which island nation") is named
+# by a place, not by its people: "Saudi Arabian officials" (NORP) tell the country only in
+# passing, "Saudi Arabia" names it (a park or a stadium, tagged now as a place and now as a
+# body, is left to the other rules)
+STATE_NOUNS = frozenset(
+    {"country", "countries", "nation", "state", "city", "cities", "capital", "town", "island"}
+    | {"province", "region", "territory", "county", "village", "continent"}
+)
+NAMED_AS_STATE = frozenset({"GPE", "LOC"})
 
 
 def named_by(cues: QuestionCues) -> frozenset[str] | None:
-    """The labels that name what the question asks for by a noun (NAMED_BY), or None."""
-    return NAMED_BY.get(cues.asked) if cues.head is not None else None
+    """The labels that name what the question asks for by a noun (NAMED_BY, or a place by a
+    noun of STATE_NOUNS), or None."""
+    if cues.head is None:
+        return None
+    if cues.asked == "place":
+        return NAMED_AS_STATE if cues.head in STATE_NOUNS else None
+    return NAMED_BY.get(cues.asked)
 
 
 def gives_the_asked(item: ScoredSentence, cues: QuestionCues, question: str) -> bool:
     """Whether a sentence gives the thing asked for as the question specifies it: asked
     "when", a date more than a weekday, of the month or year asked for (`gives_the_date`);
     asked for a figure whose measure the question names ("the magnitude"), a figure of that
-    measure (`of_the_measure`); asked for a person or an organisation by a noun ("which
-    judge"), an entity naming one (its tagged `entities`). Any sentence gives what other
-    questions ask."""
+    measure (`of_the_measure`); asked for a person, an organisation or a country by a noun
+    ("which judge", "which country"), an entity naming one (its tagged `entities`). Any
+    sentence gives what other questions ask."""
     if (labels := named_by(cues)) is not None:
         return any(e.label in labels for e in item.entities)
     if cues.kind == "date":

@@ -270,12 +270,34 @@ def test_asked_for_a_named_measure_a_sentence_giving_that_measure_leads():
     assert [c.text for c in answer.citations] == [measured, toll]
 
 
+def test_asked_for_a_country_by_its_noun_a_sentence_naming_it_leads_one_naming_its_people():
+    people = "Saudi Arabian officials cracked down on rainbow-coloured toys on Tuesday."
+    named = "Such toys are banned in Saudi Arabia, the ministry said."
+    q = "Which country cracked down on rainbow-coloured toys this week?"
+    candidates = _two_sentences(people, named, ("Saudi Arabian", "Saudi Arabia"), ("NORP", "GPE"))
+    answer = decide(q, question_cues(q), candidates, LiteralSource())
+    assert [c.text for c in answer.citations] == [named, people]
+    # asked "where", a nationality may answer: the order is the scores'
+    where = "Where were rainbow-coloured toys taken off the shelves this week?"
+    answer = decide(where, question_cues(where), candidates, LiteralSource())
+    assert [c.text for c in answer.citations] == [people, named]
+
+
 def test_a_question_or_a_dateline_is_no_statement_that_could_answer():
     assert is_statement("The game was played at Raymond James Stadium in Tampa.")
     assert not is_statement("What is the location and date for the Super Bowl in 2022?")
     assert not is_statement("“Who will pay for the repairs?”")
     assert is_statement("“Who will pay for the repairs?” the mayor asked on Monday.")
     assert not is_statement("New York CNN —")
+
+
+def test_a_sites_notice_is_no_statement_that_could_answer():
+    assert not is_statement("Sign up for the Island News science newsletter.")
+    assert not is_statement("Get our weekly health newsletter: sign up here every Tuesday.")
+    assert not is_statement("Editor’s Note: For more on the fires, watch our series on Sunday.")
+    assert not is_statement("This story has been updated with additional information.")
+    assert is_statement("The editor said the newsletter reached a million readers.")
+    assert is_statement("This article was updated on 27 March to state that six are dead.")
 
 
 @pytest.mark.parametrize(
