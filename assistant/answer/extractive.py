@@ -87,6 +87,7 @@ NEWER_RATIO = 0.6  # a newer answering sentence this close to the best one leads
 EARLIER_RATIO = 0.6  # an older report with another value is shown when it scores this close
 SAME_TIME_DAYS = 7.0  # sources this close in date that disagree "differ"; else older is earlier
 TAGGED = 5  # the best this many sentences get named entities (~2 ms each on 2 cores)
+LEAD_SENTENCES = 4  # the first article's lead read beside its passages (6 gave the same)
 REQUIRE_KIND = True  # a who/when/how-many question needs a sentence holding such a thing
 
 
@@ -141,6 +142,17 @@ def is_statement(text: str) -> bool:
     )
 
 
+def _read_spans(passages: Sequence[Passage]) -> list[tuple[int, Passage, int, int]]:
+    """The sentence ranges to score, each with its rank: every passage's, then the lead of the
+    first passage's article when that passage does not hold it (news tells the answer early:
+    the lead is read as the passage ranked last)."""
+    spans = [(r, p, p.chunk.sentence_start, p.chunk.sentence_end) for r, p in enumerate(passages)]
+    if passages and passages[0].chunk.sentence_start > 0:
+        top = passages[0]
+        spans.append((len(passages), top, 0, min(LEAD_SENTENCES, top.chunk.sentence_start)))
+    return spans
+
+
 def score_sentences(
     question: str,
     cues: QuestionCues,
@@ -149,7 +161,8 @@ def score_sentences(
     query_vector: np.ndarray,
     memo: dict[tuple[str, int], dict[str, Any]] | None = None,
 ) -> list[ScoredSentence]:
-    """Every statement of the passages once, scored by the combiner, best first. The best
+    """Every statement of the passages once (and of the first one's article lead, see
+    `_read_spans`), scored by the combiner, best first. The best
     few also get their named entities of the asked-for kind (what a further sentence must
     add, and the words that answer). `memo` (one per question) keeps what a sentence's
     features owe nothing to its passage's rank, for the question's next search."""
@@ -158,14 +171,14 @@ def score_sentences(
     weights = source.term_weights(list(cues.terms))
     asked = Vocabulary(cues.terms)
     scored: dict[tuple[str, int], ScoredSentence] = {}
-    for rank, passage in enumerate(passages):
+    for rank, passage, start, end in _read_spans(passages):
         article = passage.article
         sentences = source.sentences(article.id)
         vectors = source.sentence_vectors(article.id)
         title_terms = terms(article.title)
         beyond = [t for t in title_terms if t not in asked]  # what the headline adds
         beyond_weights = source.term_weights(beyond) if beyond else {}
-        for i in range(passage.chunk.sentence_start, passage.chunk.sentence_end):
+        for i in range(start, end):
             if (article.id, i) in scored or i >= len(sentences):
                 continue
             sentence = sentences[i]
@@ -417,6 +430,7 @@ def choose(
         if resolver is not None:  # it stands before the lead: the answer reads in that order
             chosen = [resolver, best, *chosen[2:]]
         chosen = asked_first(chosen, cues, question, tagger or shared_tagger())
+        chosen = clause_first(chosen, cues, question)
     return chosen, conflict, earlier
 
 
@@ -476,6 +490,32 @@ def asked_first(
         return chosen
     for i, item in enumerate(chosen[1:], start=1):
         if gives_the_asked(item, cues, question):
+            return [item, *chosen[:i], *chosen[i + 1 :]]
+    return chosen
+
+
+def clause_first(
+    chosen: list[ScoredSentence], cues: QuestionCues, question: str
+) -> list[ScoredSentence]:
+    """The shown sentences with the first that holds a word of the question clause in the
+    lead, when the question opens with context and the lead holds none of the clause's own
+    words: after "The IRS started accepting returns this week. When is the deadline to
+    file?", the sentence naming the deadline answers, not the lead that restates the context
+    ("The IRS started accepting returns on Monday, Jan. 23."). The sentence moved must give
+    the asked thing too (`gives_the_asked`)."""
+    clause = question_clause(question)
+    context = question[: question.rfind(clause)]
+    own = set(terms(clause)) - set(terms(context))
+    if not context.strip() or not own or len(chosen) < 2:
+        return chosen
+
+    def holds(item: ScoredSentence) -> bool:
+        return bool(own & set(terms(item.sentence.text)))
+
+    if holds(chosen[0]):
+        return chosen
+    for i, item in enumerate(chosen[1:], start=1):
+        if holds(item) and gives_the_asked(item, cues, question):
             return [item, *chosen[:i], *chosen[i + 1 :]]
     return chosen
 

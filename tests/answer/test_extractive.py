@@ -191,6 +191,35 @@ def test_a_sentence_naming_what_the_headline_adds_to_the_question_scores_on_head
     assert headline == {0: 0.5, 1: 0.25}
 
 
+def test_the_lead_of_the_first_passages_article_is_read_beside_the_passages():
+    q = "Which wildly popular show was green lit for a new season?"
+    later = Chunk(SHOW.id, 1, 1, 2, 40, len(SHOW.text), SHOW.text[40:])
+    found = score_sentences(
+        q, question_cues(q), [Passage(later, SHOW, 1.0)], ShowSource(), np.array([0.0, 1.0])
+    )
+    # the passage holds only the second sentence; the lead that names the show is read too,
+    # ranked after the passage
+    assert {s.sentence.index: s.passage_rank for s in found} == {1: 0, 0: 1}
+    first = Chunk(SHOW.id, 0, 0, 1, 0, 39, SHOW.text[:39])
+    alone = score_sentences(
+        q, question_cues(q), [Passage(first, SHOW, 1.0)], ShowSource(), np.array([0.0, 1.0])
+    )
+    assert [s.sentence.index for s in alone] == [0]
+
+
+def test_after_context_a_sentence_holding_the_question_clauses_words_leads():
+    restates = "The IRS started accepting returns on Monday, 23 January."
+    deadline = "Most filers have until the 18 April deadline."
+    q = "The IRS started accepting returns this week. When is the deadline to file?"
+    candidates = _two_sentences(restates, deadline, ("23 January", "18 April"))
+    answer = decide(q, question_cues(q), candidates, LiteralSource())
+    assert [c.text for c in answer.citations] == [deadline, restates]
+    # a question without context keeps the scores' order
+    plain = "When did the IRS start accepting returns?"
+    answer = decide(plain, question_cues(plain), candidates, LiteralSource())
+    assert [c.text for c in answer.citations] == [restates, deadline]
+
+
 def test_an_update_leads_with_the_newest_sources_sentence_scored_best_where_it_stands():
     q = "How many troops were sent?"
     old = Article.create(
