@@ -161,11 +161,11 @@ def score_sentences(
     query_vector: np.ndarray,
     memo: dict[tuple[str, int], dict[str, Any]] | None = None,
 ) -> list[ScoredSentence]:
-    """Every statement of the passages once (and of the first one's article lead, see
-    `_read_spans`), scored by the combiner, best first. The best
-    few also get their named entities of the asked-for kind (what a further sentence must
-    add, and the words that answer). `memo` (one per question) keeps what a sentence's
-    features owe nothing to its passage's rank, for the question's next search."""
+    """Every statement of the passages (and of the first one's article lead, `_read_spans`)
+    once, scored by the combiner, best first. The best few also get their named entities of
+    the asked-for kind (what a further sentence must add, and the words that answer). `memo`
+    (one per question) keeps what a sentence's features owe nothing to its passage's rank,
+    for the question's next search."""
     model = default_combiner()
     memo = {} if memo is None else memo
     weights = source.term_weights(list(cues.terms))
