@@ -50,7 +50,7 @@ from assistant.answer.entities import (
 )
 from assistant.answer.features import sentence_features
 from assistant.answer.spans import answer_spans
-from assistant.ingest.clean import is_boilerplate
+from assistant.ingest.clean import is_site_notice
 from assistant.text import (
     STOPWORDS,
     Vocabulary,
@@ -115,18 +115,6 @@ def support(features: dict[str, float]) -> float:
     return sum(w * features.get(name, 0.0) for name, w in SUPPORT_WEIGHTS.items())
 
 
-# what a site says about the article or itself, not news: an editor's note, a newsletter
-# sign-up, an update note that tells nothing ("This story has been updated with additional
-# information."; one that says what changed is news). The ingest cleaner drops such lines
-# when they stand alone.
-_NOTICE = re.compile(
-    r"^\W*editor['’]?s note\b|\bsign up\b.{0,80}\bnewsletter\b|\bnewsletter\b.{0,80}\bsign up\b|"
-    r"^\W*this (?:story|article) (?:has been|was) updated with (?:additional|more|new) "
-    r"(?:information|details|reporting)\W*$",
-    re.IGNORECASE,
-)
-
-
 def is_statement(text: str) -> bool:
     """A sentence that can answer: not a dateline ("New York CNN —") or a fragment of a few
     words, which name-shaped words and the lead position would otherwise favour, not a
@@ -137,8 +125,7 @@ def is_statement(text: str) -> bool:
         len(words(stripped)) >= MIN_WORDS
         and not stripped.endswith(("—", "–", "-", ":"))
         and not stripped.rstrip("\"'”’)").endswith("?")
-        and not is_boilerplate(stripped)
-        and not _NOTICE.search(stripped)
+        and not is_site_notice(stripped)
     )
 
 

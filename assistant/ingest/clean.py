@@ -31,6 +31,23 @@ def is_boilerplate(line: str) -> bool:
     return len(line) <= _MAX_BOILERPLATE_CHARS and bool(_BOILERPLATE.match(line))
 
 
+# What a site says about the article or itself inside its text, not news: an editor's note,
+# a newsletter sign-up, an update note that tells nothing ("This story has been updated with
+# additional information."; one that says what changed is news). Read per sentence by the
+# answerer (assistant/answer/extractive.py), beside the furniture above.
+_NOTICE = re.compile(
+    r"^\W*editor['’]?s note\b|\bsign up\b.{0,80}\bnewsletter\b|\bnewsletter\b.{0,80}\bsign up\b|"
+    r"^\W*this (?:story|article) (?:has been|was) updated with (?:additional|more|new) "
+    r"(?:information|details|reporting)\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_site_notice(text: str) -> bool:
+    """Whether a sentence is a site's furniture or notice (`is_boilerplate`, `_NOTICE`)."""
+    return is_boilerplate(text) or bool(_NOTICE.search(text))
+
+
 def clean_text(text: str) -> str:
     """Article text with unified newlines, folded spaces, boilerplate lines removed and
     paragraphs separated by exactly one blank line."""
