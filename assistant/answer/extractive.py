@@ -468,8 +468,8 @@ def asked_first(
     """The shown sentences with the first that gives the asked thing (`gives_the_asked`) in
     the lead when the best one does not: news tells the day of its event in passing ("voted
     on Wednesday"), a quake's toll beside its magnitude, and "the judge" before her name.
-    Asked for a person or an organisation by a noun, shown sentences ranked below the
-    tagged few get their entities here."""
+    Asked for a person, an organisation or a country by a noun (`named_by`), shown sentences
+    ranked below the tagged few get their entities here."""
     if named_by(cues) is not None:
         tagged = iter(with_entities(question, [c for c in chosen if not c.entities], tagger))
         chosen = [c if c.entities else next(tagged) for c in chosen]
