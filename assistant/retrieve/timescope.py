@@ -28,6 +28,12 @@ _CURRENT = re.compile(
 )
 _CURRENT_AT_START = re.compile(r"^\s*(?:Latest|Recently|Currently|Now|Still)\b")
 
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\b")
+# capitalised words that may stand before a weekday that is a day, not part of a name
+_WEEKDAY_OPENERS = frozenset({"on", "since", "by", "until", "early", "late", "last", "this"})
+_DATED = re.compile(rf"\b(?:{_MONTH_RE}|{_YEAR_RE})\b")
+
 
 @dataclass(frozen=True)
 class TimeScope:
@@ -148,4 +154,23 @@ def time_scope(question: str, as_of: datetime) -> TimeScope:
         if start > as_of:
             return TimeScope(as_of, wants_current=wants_current)
         return scope(start, None if preposition == "since" else end, label)
+    weekday = _named_weekday(question)
+    if weekday:  # "announced on Tuesday": from the latest Tuesday up to the as-of time
+        back = (day.weekday() - _WEEKDAYS.index(weekday)) % 7
+        return scope(day - timedelta(days=back), None, weekday)
     return TimeScope(as_of, wants_current=wants_current)
+
+
+def _named_weekday(question: str) -> str | None:
+    """A weekday the question names as a day of its own week ("announced on Tuesday", "early
+    Thursday", "made history Sunday"); not one in a name ("Black Friday", "Super Tuesday"),
+    after "next", or beside a month or a year ("Sunday, February 12": a dated day)."""
+    if _DATED.search(question):
+        return None
+    for found in _WEEKDAY.finditer(question):
+        before = question[: found.start()].split()
+        word = before[-1] if before else ""
+        if word.lower() == "next" or (word[:1].isupper() and word.lower() not in _WEEKDAY_OPENERS):
+            continue
+        return found.group(1)
+    return None

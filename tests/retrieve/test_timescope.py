@@ -1,0 +1,41 @@
+"""The windows a question's time words set, relative to its as-of time (pure)."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from assistant.retrieve.timescope import time_scope
+
+FRIDAY = datetime(2023, 1, 13, 18, 0, tzinfo=UTC)  # a Friday
+
+
+@pytest.mark.parametrize(
+    ("question", "since_day"),
+    [
+        ("How much did the jackpot grow after no winner was announced on Tuesday?", 10),
+        ("Flights were delayed early Wednesday because of what?", 11),
+        ("Beyoncé made history Sunday. When did she win her first Grammy?", 8),
+        ("On Friday, which company said it would cut jobs?", 13),
+        ("Who won the election this week, the vote counted on Tuesday?", 6),  # "this week" first
+    ],
+)
+def test_a_weekday_named_as_a_day_sets_a_window_from_its_latest_date(question, since_day):
+    scope = time_scope(question, FRIDAY)
+    assert scope.since == datetime(2023, 1, since_day, tzinfo=UTC)
+    assert scope.until == FRIDAY
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much did shoppers spend on Black Friday?",
+        "Who won the most states on Super Tuesday?",
+        "What will the council decide next Monday?",
+        "Who won the Super Bowl on Sunday, February 12?",
+        "Which bill passed on Tuesday, June 14?",
+        "Who runs the port?",
+    ],
+)
+def test_a_weekday_in_a_name_after_next_or_beside_a_date_sets_no_window(question):
+    scope = time_scope(question, FRIDAY)
+    assert scope.since is None and scope.until is None
