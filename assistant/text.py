@@ -335,7 +335,8 @@ _MONTH_WORDS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 )
-_WEEKDAY_WORDS = "monday tuesday wednesday thursday friday saturday sunday"
+# in calendar order (Monday first, as datetime.weekday() counts)
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Capitalized only because they open a sentence or a clause: never a name on their own.
 _OPENER_WORDS = (
     "according although however meanwhile since yes no sources source answer also and but so then "
@@ -343,7 +344,7 @@ _OPENER_WORDS = (
     "second last new"
 )
 MONTHS = frozenset(_MONTH_WORDS.split())
-WEEKDAYS = frozenset(_WEEKDAY_WORDS.split())
+WEEKDAYS = frozenset(WEEKDAY_NAMES)
 _NOT_NAMES = STOPWORDS | frozenset(_OPENER_WORDS.split()) | MONTHS | WEEKDAYS
 # never names alone, but kept where they start one ("New York", "First Republic Bank")
 _NAME_STARTS = frozenset(("new", "first", "second", "last", "one"))

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.text import STOPWORDS, names, terms, words
+from assistant.text import STOPWORDS, WEEKDAY_NAMES, names, terms, words
 
 Kind = Literal["number", "date", "name", "any"]
 
@@ -16,7 +16,7 @@ _MONTHS = (
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _SPANS = "week|weekend|month|year|spring|summer|fall|autumn|winter|season|decade"
-_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_WEEKDAYS = "|".join(WEEKDAY_NAMES)
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
     "forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half"

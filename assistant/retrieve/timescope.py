@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from assistant.errors import ConfigError
+from assistant.text import WEEKDAY_NAMES
 
 AsOf = str | date | datetime | None  # what callers may give as the as-of time
 
@@ -28,7 +29,7 @@ _CURRENT = re.compile(
 )
 _CURRENT_AT_START = re.compile(r"^\s*(?:Latest|Recently|Currently|Now|Still)\b")
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS = tuple(name.capitalize() for name in WEEKDAY_NAMES)
 _WEEKDAY = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\b")
 # capitalised words that may stand before a weekday that is a day, not part of a name
 _WEEKDAY_OPENERS = frozenset({"on", "since", "by", "until", "early", "late", "last", "this"})
