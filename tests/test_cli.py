@@ -381,11 +381,11 @@ def tiny_realtimeqa_2023(root: Path) -> Path:
     folder.mkdir(parents=True)
     articles = [
         {"id": "a1", "url": "https://news.example/bills", "title": "Bills safety collapses",
-         "text": "Damar Hamlin of the Buffalo Bills collapsed on the field on Monday night. "
+         "text": "Damar Hamlin of the Buffalo Bills went down during Monday's game in Cincinnati. "
          "Doctors said he was in critical condition.", "published": "2023-01-03",
          "outlet": "Example News", "authors": [], "corpus": "tiny", "weeks": ["20230106"]},
         {"id": "a2", "url": "https://news.example/fed", "title": "Fed raises rates again",
-         "text": "The Federal Reserve raised its benchmark rate by a quarter point on "
+         "text": "The Federal Reserve lifted its key rate by a quarter point on "
          "Wednesday. It was the ninth increase in a row.", "published": "2023-03-22",
          "outlet": "Example News", "authors": [], "corpus": "tiny", "weeks": ["20230324"]},
     ]  # fmt: skip

@@ -61,7 +61,7 @@ _NUMBER_PHRASE = re.compile(r"\bdeath toll\b|\bby how\b", re.IGNORECASE)
 _WHEN = re.compile(r"when\b|how soon\b", re.IGNORECASE)
 _NAMED = re.compile(r"\bname of\b|\bcalled\b", re.IGNORECASE)
 _PERSON_NAME = re.compile(r"what is (?:his|her|their) name\b", re.IGNORECASE)
-HEAD_WORDS = 6  # "what was the record high average price": the kind is named within this many words
+HEAD_WORDS = 6  # "what was the highest ever mean price": the kind is named within this many words
 _COPULA = re.compile(r"is|are|was|were")
 # a verb of these ends the phrase after "which"/"what" that can name the asked kind
 _AUXILIARY = re.compile(
@@ -141,8 +141,8 @@ def asked_for(question: str) -> Asked:
 
 
 def _asked(question: str) -> tuple[Asked, str | None]:
-    """`asked_for`, and the noun that named the kind when one did ("show" in "Which wildly
-    popular show was green lit?": a source that says "the show" speaks of the answer without
+    """`asked_for`, and the noun that named the kind when one did ("show" in "Which hugely
+    popular show got the green light?": a source that says "the show" speaks of the answer without
     naming it)."""
     clause = question_clause(question)
     if _NUMBER_PHRASE.search(clause):
@@ -188,7 +188,7 @@ def _kind_noun(phrase: list[str], only: Asked | None = None) -> tuple[Asked, str
         if kind is not None and only in (None, kind):
             return kind, _bare(word)
         if word.endswith((",", ";", ":")):
-            break  # "... which condiment, sparking outrage across the country"
+            break  # "... which spice, leaving shoppers angry nationwide"
     return None
 
 
@@ -209,7 +209,7 @@ class QuestionCues:
     terms: tuple[str, ...]  # content words, lower case
     key_terms: tuple[str, ...]  # names and numbers the question is about, lower case
     # the key terms of the question clause: what a source must mention to answer (the
-    # context sentences before it paraphrase the story: "falling now for more than 50 days")
+    # context sentences before it paraphrase the story: "down for seven weeks in a row")
     required_terms: tuple[str, ...] = ()
     years: tuple[str, ...] = ()  # years the question clause names ("the 2019 final")
     head: str | None = None  # the noun that named the asked kind ("show"), if one did

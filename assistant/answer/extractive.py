@@ -517,7 +517,7 @@ NAMED_AS = {"person": PERSON, "place": PLACE, "organisation": ORGANISATION}
 
 def describes_the_asked(text: str, cues: QuestionCues) -> bool:
     """Whether a sentence speaks of the asked-for thing by its kind, not its name: "Netflix
-    said the wildly popular show is green lit" for "Which show was green lit?"."""
+    said the hugely popular show got the green light" for "Which show got the green light?"."""
     if cues.head is None:
         return False
     head = re.escape(cues.head)
@@ -540,7 +540,7 @@ def resolving_sentence(
         return None
     own_kind = NAMED_AS.get(cues.asked)
     if own_kind and any(e.label in own_kind for e in tagger.tag([lead.sentence.text])[0]):
-        return None  # "... a hub in Tennessee, with plans to open restaurants in the state"
+        return None  # "... a depot in Ohio, with outlets across the state to follow"
     before = sorted(
         (
             s

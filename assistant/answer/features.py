@@ -4,7 +4,7 @@ Seven numbers in [0, 1]: the sentence's similarity to the question (its vector p
 ingest), the share (by rarity) of the question's words it covers and that it, the sentence
 before it and the headline cover, whether it holds a thing of the asked-for kind, the share
 (by rarity) of the headline's words beyond the question's that it holds (a headline names
-what a quiz question leaves out: "Which show was green lit?" under "Squid Game returns"),
+what a quiz question leaves out: "Which show got the green light?" under "Squid Game returns"),
 the rank of its passage and how near the top of its article it stands. Others were tried
 and measured (docs/evaluation.md, "Answer combiner"): entity types, article age, the most
 question-like sentence of the article and its neighbours, the question's names in the

@@ -15,7 +15,7 @@ _WORD = re.compile(r"\S+")
 # How sentences are cut (an evaluation index built with other rules is built again)
 SPLITTING = "nupunkt; a sentence ending with a title joins the next"
 # A title before a name never ends a sentence, but the splitter sometimes ends one there:
-# "... best known for her portrayal of Lt." | "Nyota Uhura in Star Trek, has died."
+# "... who played Lt." | "Ada Brandt on the long-running drama, has retired."
 _ENDS_WITH_TITLE = re.compile(
     r"(?:^|[\s(“\"'‘])(?:Lt|Gen|Sgt|Col|Capt|Cmdr|Adm|Maj|Gov|Govs|Sen|Sens|Rep|Reps|Rev|Prof|"
     r"Dr|Mr|Mrs|Ms|Pvt|Cpl|Supt|Det|Insp)\.$"

@@ -41,9 +41,9 @@ def test_figures_that_measure_different_things_never_conflict():
         ("The jackpot grew to $940 million.", "After 23 drawings, nobody has won."),
         ("Egg prices rose 7% this year.", "A dozen eggs cost $4.25 in December."),
         ("The last such funeral was 600 years ago.", "The mass began at 9:30 a.m."),
-        ("Benedict died at the age of 95.", "He was the first pope in nearly 600 years to resign."),
-        ("Benedict died Saturday at age 95.", "He was the first pope in 600 years to resign."),
-        ("The 95-year-old pope died.", "He was the first pope in nearly 600 years to resign."),
+        ("Benedict died aged 95.", "He was the first pontiff in nearly 600 years to quit."),
+        ("Benedict died Saturday at age 95.", "He was the first pontiff in 600 years to quit."),
+        ("The 95-year-old pope died.", "He was the first pontiff in nearly 600 years to quit."),
     ]
     for first, second in pairs:
         assert figure_conflict([Claim(1, "a", first), Claim(2, "b", second)], q) is None, first
@@ -52,10 +52,10 @@ def test_figures_that_measure_different_things_never_conflict():
 
 
 def test_figures_conflict_only_over_the_measure_the_question_names():
-    q = "What was the magnitude of the quake?"
+    q = "What magnitude did the quake reach?"
     tolls = [
         Claim(1, "a", "The death toll has passed 5,000 after the earthquake."),
-        Claim(2, "b", "The death toll in Syria has exceeded 1,800."),
+        Claim(2, "b", "In Syria, the death toll is now above 1,800."),
     ]
     assert figure_conflict(tolls, q, "magnitude") is None
     readings = [

@@ -38,10 +38,10 @@ def test_key_terms_are_names_and_numbers_but_not_years_or_question_words():
 
 def test_a_source_must_name_what_the_question_clause_names_not_its_context():
     cues = question_cues(
-        "US gas prices have been falling for more than 50 days. What was the record high "
-        "average price for a gallon of gas, set in June by AAA?"
+        "Diesel prices have dropped for more than 40 days. What was the highest ever mean "
+        "price for a litre of diesel, set in May by AAA?"
     )
-    assert "50" in cues.key_terms
+    assert "40" in cues.key_terms
     assert cues.required_terms == ("aaa",)
     single = question_cues("Which Argentine president turned down BRICS?")
     assert single.required_terms == single.key_terms == ("argentine", "brics")
@@ -50,21 +50,21 @@ def test_a_source_must_name_what_the_question_clause_names_not_its_context():
 @pytest.mark.parametrize(
     ("question", "asked"),
     [
-        ("The IRS started accepting returns this week. When is the deadline to file?", "date"),
-        ("Which Ivy League school will eliminate student loans?", "organisation"),
-        ("Which popular singer will launch a Las Vegas residency?", "person"),
-        ("Pelosi made a visit to which area this week?", "place"),
-        ("US household debt passed which massive figure this week?", "number"),
-        ("Which wildly popular show was green lit for a new season?", "named"),
-        ("Cindy Williams, who played Shirley, also appeared in which of these films?", "named"),
+        ("The tax agency began taking filings on Monday. When is the last day to file?", "date"),
+        ("Which Ivy League school will drop tuition for nurses?", "organisation"),
+        ("Which famous singer will open a run of shows in Reno?", "person"),
+        ("The speaker paid a visit to which area on Friday?", "place"),
+        ("Student debt in the US topped which huge figure this month?", "number"),
+        ("Which hugely popular show was renewed for a third season?", "named"),
+        ("Ada Brandt, who played the mayor, also starred in which of these films?", "named"),
         ("Who was in charge when the bridge fell?", "person"),
-        ("Which item showed one of the largest price spikes?", "thing"),
+        ("Which item saw one of the steepest price rises?", "thing"),
         # the asking phrase ends at its verb: "officials" and "lawmakers" are not asked for
         ("Which virus is making officials reconsider an emergency?", "thing"),
-        ("Which measure did lawmakers leave out?", "thing"),
-        ("What was the magnitude of the quake?", "number"),
-        ("What was the record high average price for a gallon of gas?", "number"),
-        ("Which of the following US cities saw the biggest increase?", "place"),
+        ("Which measure did senators drop from the bill?", "thing"),
+        ("What was the magnitude of the earthquake?", "number"),
+        ("What was the highest ever mean price for a litre of diesel?", "number"),
+        ("Which of these US cities had the sharpest rise?", "place"),
         # ... or at a comma: "country" is not what is asked for
         ("Shops cannot stock which condiment, sparking outrage in the country?", "thing"),
     ],
@@ -74,8 +74,8 @@ def test_the_asked_kind_is_read_from_the_question_clause_and_its_head_word(quest
 
 
 def test_the_head_word_that_named_the_kind_is_kept():
-    assert question_cues("Which wildly popular show was green lit?").head == "show"
-    assert question_cues("Pelosi made a visit to which area this week?").head == "area"
+    assert question_cues("Which hugely popular show was renewed?").head == "show"
+    assert question_cues("The speaker paid a visit to which area on Friday?").head == "area"
     assert question_cues("Who was in charge when the bridge fell?").head is None
     # "who is the <role>" asks for a person by a noun, as "which <role>" does
     chief = question_cues("Who is the chief executive of MGM Resorts?")
@@ -84,7 +84,7 @@ def test_the_head_word_that_named_the_kind_is_kept():
 
 
 def test_dates_told_relative_to_the_report_are_dates():
-    assert dates("Shots could begin as early as next week.") == ["next week"]
+    assert dates("Doses could arrive as soon as next week.") == ["next week"]
     assert dates("The boosters will be ready later this year.") == ["later this year"]
 
 
@@ -108,8 +108,8 @@ def test_asked_when_something_will_happen_a_weekday_already_past_is_no_answer():
     ahead = question_cues("How soon could the vaccines be available for children?")
     assert ahead.future and ahead.kind == "date"
     assert new_things("Advisers voted unanimously on Wednesday to back the vaccines.", ahead) == []
-    assert new_things("Shots could begin as early as next week.", ahead) == ["next week"]
-    assert new_things("The advisers are expected to vote Saturday.", ahead) == ["Saturday"]
+    assert new_things("Doses could arrive as soon as next week.", ahead) == ["next week"]
+    assert new_things("The panel is expected to meet Saturday.", ahead) == ["Saturday"]
     past = question_cues("When did the advisers vote on the vaccines?")
     assert not past.future
     assert new_things("Advisers voted unanimously on Wednesday.", past) == ["Wednesday"]

@@ -53,10 +53,10 @@ def test_a_name_the_source_never_mentions_means_refusal():
     ("question", "required", "holds", "lacks"),
     [
         (
-            "Which company's shares became cheaper after a 20-for-1 stock split this week?",
+            "Which firm's shares got cheaper after its 20-for-1 split on Friday?",
             ("20-for-1",),
-            "Alphabet split its stock 20-to-1 on Monday.",
-            "Tesla split its stock 3-for-1 on Monday.",
+            "Alphabet's 20-to-1 share split took effect on Monday.",
+            "Tesla's 3-for-1 share split took effect on Monday.",
         ),
         (
             "How many MEPs backed the rules?",
@@ -123,18 +123,20 @@ def test_the_sentence_before_a_lead_that_opens_with_a_pronoun_joins():
 
 SHOW = Article.create(
     title="Squid Game renewed for a second season",
-    text="“Squid Game” is officially coming back. Netflix said the wildly popular show is green "
-    "lit for a second season.",
+    text="“Squid Game” will return to screens. Netflix said the hugely popular show got the "
+    "green light for a second season.",
     outlet="Screen Daily",
 )
+OPENING = "“Squid Game” will return to screens."
+CUT = len(OPENING)  # where the first sentence ends (the second starts after a space)
 
 
 class ShowSource:
     """The SHOW article's two sentences, as the index would give them."""
 
     def sentences(self, article_id):
-        return [Sentence(SHOW.id, 0, 0, 39, SHOW.text[0:39]),
-                Sentence(SHOW.id, 1, 40, len(SHOW.text), SHOW.text[40:])]  # fmt: skip
+        return [Sentence(SHOW.id, 0, 0, CUT, SHOW.text[:CUT]),
+                Sentence(SHOW.id, 1, CUT + 1, len(SHOW.text), SHOW.text[CUT + 1:])]  # fmt: skip
 
     def sentence_vectors(self, article_id):
         return np.eye(2, dtype=np.float32)
@@ -146,11 +148,11 @@ class ShowSource:
 def _show_candidates(lead_text: str) -> list[ScoredSentence]:
     article = Article.create(
         title="Renewed",
-        text=f"“Squid Game” is officially coming back. {lead_text}",
+        text=f"{OPENING} {lead_text}",
         outlet="Screen",
     )
-    first = Sentence(article.id, 0, 0, 39, article.text[:39])
-    second = Sentence(article.id, 1, 40, len(article.text), article.text[40:])
+    first = Sentence(article.id, 0, 0, CUT, article.text[:CUT])
+    second = Sentence(article.id, 1, CUT + 1, len(article.text), article.text[CUT + 1 :])
     features = {"similarity": 0.7, "terms": 0.8, "context": 0.8, "kind": 1.0, "rank": 1.0}
     return [
         ScoredSentence(second, article, 0, 0.6, features),
@@ -159,15 +161,15 @@ def _show_candidates(lead_text: str) -> list[ScoredSentence]:
 
 
 def test_a_lead_that_only_describes_the_asked_thing_is_preceded_by_the_sentence_naming_it():
-    q = "Which wildly popular show was green lit for a new season?"
+    q = "Which hugely popular show got the green light for another season?"
     lead_text = (
-        "Netflix said the wildly popular South Korean show is green lit for a second season."
+        "Netflix said the hugely popular South Korean show got the green light for season two."
     )
     answer = decide(q, question_cues(q), _show_candidates(lead_text), LiteralSource())
     # the sentence before scores far below the lead: without the rule it would not join; it
     # names the show, so the answer opens with it, in the article's order
     assert [c.text for c in answer.citations] == [
-        "“Squid Game” is officially coming back.",
+        OPENING,
         lead_text,
     ]
     assert answer.citations[0].answer_spans  # "Squid Game" is what answers
@@ -181,7 +183,7 @@ def test_a_lead_that_names_a_thing_of_the_asked_kind_needs_no_sentence_before_it
 
 
 def test_a_sentence_naming_what_the_headline_adds_to_the_question_scores_on_headline():
-    q = "Which wildly popular show was green lit for a new season?"
+    q = "Which hugely popular show got the green light for another season?"
     chunk = Chunk(SHOW.id, 0, 0, 2, 0, len(SHOW.text), SHOW.text)
     found = score_sentences(
         q, question_cues(q), [Passage(chunk, SHOW, 1.0)], ShowSource(), np.array([0.0, 1.0])
@@ -192,15 +194,15 @@ def test_a_sentence_naming_what_the_headline_adds_to_the_question_scores_on_head
 
 
 def test_the_lead_of_the_first_passages_article_is_read_beside_the_passages():
-    q = "Which wildly popular show was green lit for a new season?"
-    later = Chunk(SHOW.id, 1, 1, 2, 40, len(SHOW.text), SHOW.text[40:])
+    q = "Which hugely popular show got the green light for another season?"
+    later = Chunk(SHOW.id, 1, 1, 2, CUT + 1, len(SHOW.text), SHOW.text[CUT + 1 :])
     found = score_sentences(
         q, question_cues(q), [Passage(later, SHOW, 1.0)], ShowSource(), np.array([0.0, 1.0])
     )
     # the passage holds only the second sentence; the lead that names the show is read too,
     # ranked after the passage
     assert {s.sentence.index: s.passage_rank for s in found} == {1: 0, 0: 1}
-    first = Chunk(SHOW.id, 0, 0, 1, 0, 39, SHOW.text[:39])
+    first = Chunk(SHOW.id, 0, 0, 1, 0, CUT, SHOW.text[:CUT])
     alone = score_sentences(
         q, question_cues(q), [Passage(first, SHOW, 1.0)], ShowSource(), np.array([0.0, 1.0])
     )
@@ -288,8 +290,8 @@ def test_asked_when_a_sentence_giving_the_date_leads_one_giving_only_the_weekday
 
 def test_asked_for_a_named_measure_a_sentence_giving_that_measure_leads():
     toll = "The death toll rose past 5,000 after the quake struck."
-    measured = "The survey said the magnitude 7.8 quake hit at dawn."
-    q = "What was the magnitude of the quake?"
+    measured = "Seismologists put the quake's magnitude at 7.8 before dawn."
+    q = "What magnitude did the quake reach?"
     answer = decide(
         q,
         question_cues(q),
@@ -313,8 +315,8 @@ def test_asked_for_a_country_by_its_noun_a_sentence_naming_it_leads_one_naming_i
 
 
 def test_a_question_or_a_dateline_is_no_statement_that_could_answer():
-    assert is_statement("The game was played at Raymond James Stadium in Tampa.")
-    assert not is_statement("What is the location and date for the Super Bowl in 2022?")
+    assert is_statement("The final was held at a stadium in Tampa on Sunday.")
+    assert not is_statement("Where and when will the 2026 final be played?")
     assert not is_statement("“Who will pay for the repairs?”")
     assert is_statement("“Who will pay for the repairs?” the mayor asked on Monday.")
     assert not is_statement("New York CNN —")
@@ -323,8 +325,8 @@ def test_a_question_or_a_dateline_is_no_statement_that_could_answer():
 def test_a_sites_notice_is_no_statement_that_could_answer():
     assert not is_statement("Sign up for the Island News science newsletter.")
     assert not is_statement("Get our weekly health newsletter: sign up here every Tuesday.")
-    assert not is_statement("Editor’s Note: For more on the fires, watch our series on Sunday.")
-    assert not is_statement("This story has been updated with additional information.")
+    assert not is_statement("Editor’s Note: Our flood coverage continues on Friday.")
+    assert not is_statement("This article has been updated with more details.")
     assert is_statement("The editor said the newsletter reached a million readers.")
     assert is_statement("This article was updated on 27 March to state that six are dead.")
 

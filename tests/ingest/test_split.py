@@ -35,13 +35,13 @@ def test_sentences_never_cross_a_paragraph_break():
 
 def test_a_title_before_a_name_does_not_end_a_sentence():
     text = (
-        "Nichelle Nichols, best known for her portrayal of Lt. Nyota Uhura in Star Trek, has "
-        "died. She was 89. Later that day Sen. Cory Booker and Rep. Barbara Lee praised her."
+        "Ada Brandt, who played Lt. Mara Quinn on the long-running drama, has retired. She "
+        "was 71. Later that day Sen. Alex Ford and Rep. Dana Ortiz praised her."
     )
     assert [s.text for s in split_sentences("a1", text)] == [
-        "Nichelle Nichols, best known for her portrayal of Lt. Nyota Uhura in Star Trek, has died.",
-        "She was 89.",
-        "Later that day Sen. Cory Booker and Rep. Barbara Lee praised her.",
+        "Ada Brandt, who played Lt. Mara Quinn on the long-running drama, has retired.",
+        "She was 71.",
+        "Later that day Sen. Alex Ford and Rep. Dana Ortiz praised her.",
     ]
 
 
