@@ -344,3 +344,46 @@ def test_asked_for_a_person_by_a_noun_a_sentence_naming_one_leads_one_describing
     candidates = _two_sentences(ruled, named, ("Washington", "Amit Mehta"), ("GPE", "PERSON"))
     answer = decide(q, question_cues(q), candidates, LiteralSource())
     assert [c.text for c in answer.citations] == [named, ruled]
+
+
+def _snack_candidates(lead: str, after: str) -> list[ScoredSentence]:
+    """An article's lead and the sentence after it, untagged, the lead scored far above."""
+    article = Article.create(title="Snack test", text=f"{lead} {after}", outlet="Island News")
+    features = {"similarity": 0.7, "terms": 0.8, "context": 0.8, "kind": 1.0, "rank": 1.0}
+    cut = len(lead) + 1
+    return [
+        ScoredSentence(Sentence(article.id, 0, 0, len(lead), lead), article, 0, 0.6, features),
+        ScoredSentence(
+            Sentence(article.id, 1, cut, len(article.text), after), article, 0, 0.1, features
+        ),
+    ]
+
+
+def test_after_a_lead_naming_nothing_of_the_asked_kind_the_next_sentence_naming_it_joins():
+    q = "Which snack did the chain roll out this week?"
+    lead = "The chain is trying out a new snack to draw younger diners."
+    after = "From Monday, its restaurants in Charlotte sell Spicy Corn Bites."
+    answer = decide(q, question_cues(q), _snack_candidates(lead, after), LiteralSource())
+    # the next sentence scores far below the lead: only this rule lets it join
+    assert [c.text for c in answer.citations] == [lead, after]
+
+
+@pytest.mark.parametrize(
+    ("lead", "after"),
+    [
+        # the lead names a thing the question does not: it answers alone
+        (
+            "McKenzie's chain is trying out Spicy Corn Bites to draw younger diners.",
+            "From Monday, its restaurants in Charlotte sell them.",
+        ),
+        # a heading or promotion line after the lead is no sentence that answers
+        (
+            "The chain is trying out a new snack to draw younger diners.",
+            "Snack news from Charlotte, North Carolina: menus and prices",
+        ),
+    ],
+)
+def test_the_next_sentence_does_not_join_a_lead_that_names_or_a_heading(lead, after):
+    q = "Which snack did the chain roll out this week?"
+    answer = decide(q, question_cues(q), _snack_candidates(lead, after), LiteralSource())
+    assert [c.text for c in answer.citations] == [lead]
