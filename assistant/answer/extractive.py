@@ -409,8 +409,6 @@ def choose(
         resolver = resolving_sentence(best, scored, cues, question, tagger or shared_tagger())
         if resolver is not None:
             chosen = [best, resolver]
-        elif after := naming_sentence_after(best, scored, question, tagger or shared_tagger()):
-            chosen = [best, after]
         for item in current:
             if len(chosen) >= MAX_SENTENCES or item.score < EXTRA_RATIO * best.score:
                 break
@@ -570,36 +568,6 @@ def resolving_sentence(
         if fresh:
             return replace(item, entities=tuple(fresh))
     return None
-
-
-# a sentence, not a heading or a promotion line ("Match centre: odds, line-ups and more")
-_ENDS_AS_SENTENCE = re.compile(r"[.!?][\"'”’)]*\s*$")
-
-
-def naming_sentence_after(
-    lead: ScoredSentence,
-    scored: Sequence[ScoredSentence],
-    question: str,
-    tagger: EntityTagger,
-) -> ScoredSentence | None:
-    """The sentence after the lead in its article, when the lead names nothing of the
-    asked-for kind that the question does not and that sentence does: news tells the event,
-    then names it ("The chain is trying a new snack to draw younger diners." then "From
-    Monday, its Charlotte restaurants sell Spicy Corn Bites.")."""
-    if lead.entities or with_entities(question, [lead], tagger)[0].entities:
-        return None
-    after = next(
-        (
-            s
-            for s in scored
-            if s.article.id == lead.article.id and s.sentence.index == lead.sentence.index + 1
-        ),
-        None,
-    )
-    if after is None or not _ENDS_AS_SENTENCE.search(after.sentence.text):
-        return None
-    tagged = with_entities(question, [after], tagger)[0]
-    return tagged if tagged.entities else None
 
 
 def adds_to(item: ScoredSentence, chosen: Sequence[ScoredSentence]) -> bool:
