@@ -66,7 +66,7 @@ def test_a_source_must_name_what_the_question_clause_names_not_its_context():
         ("What was the highest ever mean price for a litre of diesel?", "number"),
         ("Which of these US cities had the sharpest rise?", "place"),
         # ... or at a comma: "country" is not what is asked for
-        ("Shops cannot stock which condiment, sparking outrage in the country?", "thing"),
+        ("Shops cannot stock which spice, angering buyers across the country?", "thing"),
     ],
 )
 def test_the_asked_kind_is_read_from_the_question_clause_and_its_head_word(question, asked):

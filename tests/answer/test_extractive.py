@@ -121,14 +121,13 @@ def test_the_sentence_before_a_lead_that_opens_with_a_pronoun_joins():
     assert not adds_to(lead, [before])
 
 
-SHOW = Article.create(
-    title="Squid Game renewed for a second season",
-    text="“Squid Game” will return to screens. Netflix said the hugely popular show got the "
-    "green light for a second season.",
-    outlet="Screen Daily",
-)
 OPENING = "“Squid Game” will return to screens."
 CUT = len(OPENING)  # where the first sentence ends (the second starts after a space)
+SHOW = Article.create(
+    title="Squid Game renewed for a second season",
+    text=f"{OPENING} Netflix said the hugely popular show got the green light for a second season.",
+    outlet="Screen Daily",
+)
 
 
 class ShowSource:
