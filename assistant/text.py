@@ -331,10 +331,14 @@ def quoted(text: str) -> str:
 
 # -- names -------------------------------------------------------------------------------
 
-_MONTH_WORDS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-)
+# in calendar order (January first), and their short forms
+MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+MONTH_ABBREVIATIONS = (
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+)  # fmt: skip
 # in calendar order (Monday first, as datetime.weekday() counts)
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Capitalized only because they open a sentence or a clause: never a name on their own.
@@ -343,7 +347,7 @@ _OPENER_WORDS = (
     "both all some many most several one two three four five six seven eight nine ten first "
     "second last new"
 )
-MONTHS = frozenset(_MONTH_WORDS.split())
+MONTHS = frozenset(MONTH_NAMES + MONTH_ABBREVIATIONS)
 WEEKDAYS = frozenset(WEEKDAY_NAMES)
 _NOT_NAMES = STOPWORDS | frozenset(_OPENER_WORDS.split()) | MONTHS | WEEKDAYS
 # never names alone, but kept where they start one ("New York", "First Republic Bank")

@@ -7,14 +7,19 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.text import STOPWORDS, WEEKDAY_NAMES, names, terms, words
+from assistant.text import (
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    STOPWORDS,
+    WEEKDAY_NAMES,
+    names,
+    terms,
+    words,
+)
 
 Kind = Literal["number", "date", "name", "any"]
 
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
+_MONTHS = "|".join(MONTH_NAMES + MONTH_ABBREVIATIONS)
 _SPANS = "week|weekend|month|year|spring|summer|fall|autumn|winter|season|decade"
 _WEEKDAYS = "|".join(WEEKDAY_NAMES)
 _NUMBER_WORDS = (

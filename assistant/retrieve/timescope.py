@@ -9,14 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from assistant.errors import ConfigError
-from assistant.text import WEEKDAY_NAMES
+from assistant.text import MONTH_NAMES, WEEKDAY_NAMES
 
 AsOf = str | date | datetime | None  # what callers may give as the as-of time
 
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
+_MONTH_NAMES = tuple(name.capitalize() for name in MONTH_NAMES)
 _MONTH = {name: i + 1 for i, name in enumerate(_MONTH_NAMES)}
 _MONTH_RE = "|".join(_MONTH_NAMES)
 _YEAR_RE = r"(?:19|20)\d\d"
