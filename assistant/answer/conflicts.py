@@ -53,7 +53,12 @@ def magnitude_of(value: str) -> float | None:
     return number
 
 
-_MONEY = re.compile(r"[$€£¥]|^\W*(?:dollars?|euros?|pounds?|yuan|yen|rupees?)\b", re.I)
+# a currency sign, or a currency named after the figure or its scale word ("35 million euros")
+_MONEY = re.compile(
+    r"[$€£¥]|^\W*(?:(?:thousand|million|billion|trillion|bn)\s+)?"
+    r"(?:dollars?|euros?|pounds?|yuan|yen|rupees?)\b",
+    re.I,
+)
 _PERCENT = re.compile(r"%|^\W*(?:percent|per cent|percentage points?)\b", re.I)
 _CLOCK = re.compile(r"\d:\d\d|^\W*(?:a\.m\.|p\.m\.|am\b|pm\b)", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:age(?: of)?|aged)\s*$", re.I)

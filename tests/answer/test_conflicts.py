@@ -1,6 +1,6 @@
 """Different figures from different sources become a conflict; agreement does not."""
 
-from assistant.answer.conflicts import Claim, figure_conflict, figure_value
+from assistant.answer.conflicts import Claim, figure_conflict, figure_value, of_the_measure
 
 Q = "How many North Korean troops have been sent to Russia?"
 
@@ -69,3 +69,15 @@ def test_figures_conflict_only_over_the_measure_the_question_names():
     assert figure_conflict(fares_too, "What is the fare?", "fare") is not None
     debt = [Claim(1, "a", "Debt passed $16 trillion."), Claim(2, "b", "Debt hit $15 trillion.")]
     assert figure_conflict(debt, "Debt passed which figure?", "figure") is not None
+
+
+def test_a_currency_named_after_the_scale_word_is_money():
+    q = "What is the largest fine a firm can face?"
+    assert of_the_measure("Firms may be fined up to 20 million euros.", q, "fine")
+    assert of_the_measure("The penalty can reach 3 billion yen.", q, "fine")
+    assert not of_the_measure("Some 20 million users were affected.", q, "fine")
+    fines = [
+        Claim(1, "a", "Firms may be fined up to 20 million euros."),
+        Claim(2, "b", "The cap on fines is 30 million euros."),
+    ]
+    assert figure_conflict(fines, q, "fine") is not None
