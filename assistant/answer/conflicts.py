@@ -22,7 +22,8 @@ class Claim:
 
 def figure_value(text: str, question: str) -> str | None:
     """The first figure in `text` that the question does not itself contain, as written,
-    with a qualifier just before it kept ("about 1,500")."""
+    with a qualifier just before it and a scale word just after it kept ("about 1,500",
+    "$1.35 billion")."""
     found = _figure(text, question)
     return found[0] if found else None
 
@@ -32,7 +33,8 @@ def _figure(text: str, question: str) -> tuple[str, int] | None:
     asked = set(words(question))
     for match in re.finditer(
         r"(?:\b(?:about|around|roughly|nearly|almost|some|up to|at least|"
-        r"more than|over|fewer than|less than)\s+)?(\S+)",
+        r"more than|over|fewer than|less than)\s+)?(\S+)"
+        r"(?:\s+(?:thousand|million|billion|trillion)\b)?",
         text,
     ):
         figure = match.group(1).strip(".,;:()")
@@ -47,7 +49,14 @@ def magnitude_of(value: str) -> float | None:
     if not digits:
         return None
     number = float(digits.group(0).replace(",", ""))
-    for word, factor in (("trillion", 1e12), ("billion", 1e9), ("bn", 1e9), ("million", 1e6)):
+    scales = (
+        ("trillion", 1e12),
+        ("billion", 1e9),
+        ("bn", 1e9),
+        ("million", 1e6),
+        ("thousand", 1e3),
+    )
+    for word, factor in scales:
         if word in value.lower():
             number *= factor
     return number

@@ -51,6 +51,18 @@ def test_figures_that_measure_different_things_never_conflict():
     assert figure_conflict(money, q) is not None
 
 
+def test_a_figure_keeps_its_scale_word_and_is_compared_with_it():
+    q = "How much has the jackpot grown to?"
+    assert figure_value("The jackpot grew to $940 million on Friday.", q) == "$940 million"
+    assert figure_value("It sold some 2 thousand tickets.", q) == "some 2 thousand"
+    scaled = [Claim(1, "a", "It grew to $1 billion."), Claim(2, "b", "It is now $1 million.")]
+    conflict = figure_conflict(scaled, q)
+    assert conflict is not None
+    assert conflict.values == (("$1 billion", 1), ("$1 million", 2))
+    same = [Claim(1, "a", "It grew to $1 billion."), Claim(2, "b", "It is now $1,000 million.")]
+    assert figure_conflict(same, q) is None
+
+
 def test_figures_conflict_only_over_the_measure_the_question_names():
     q = "What magnitude did the quake reach?"
     tolls = [
