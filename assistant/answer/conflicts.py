@@ -36,6 +36,7 @@ def _figure(text: str, question: str) -> tuple[str, int] | None:
         r"more than|over|fewer than|less than)\s+)?(\S+)"
         r"(?:\s+(?:thousand|million|billion|trillion)\b)?",
         text,
+        re.I,  # "About 1,500 troops" opens a sentence
     ):
         figure = match.group(1).strip(".,;:()")
         if numbers(figure) and not set(words(figure)) <= asked:

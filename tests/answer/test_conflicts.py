@@ -14,6 +14,7 @@ def test_figures_keep_their_qualifier_and_skip_numbers_in_the_question():
         == "10,000"
     )
     assert figure_value("No figure here.", Q) is None
+    assert figure_value("About 1,500 troops have crossed.", Q) == "About 1,500"
 
 
 def test_two_sources_with_different_figures_conflict():
