@@ -28,13 +28,17 @@ def figure_value(text: str, question: str) -> str | None:
     return found[0] if found else None
 
 
+# the words that scale the figure before them, with their factors
+SCALES = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "thousand": 1e3}
+_SCALE = "|".join(SCALES)
+
+
 def _figure(text: str, question: str) -> tuple[str, int] | None:
     """`figure_value` and where in `text` it starts."""
     asked = set(words(question))
     for match in re.finditer(
         r"(?:\b(?:about|around|roughly|nearly|almost|some|up to|at least|"
-        r"more than|over|fewer than|less than)\s+)?(\S+)"
-        r"(?:\s+(?:thousand|million|billion|trillion)\b)?",
+        rf"more than|over|fewer than|less than)\s+)?(\S+)(?:\s+(?:{_SCALE})\b)?",
         text,
         re.I,  # "About 1,500 troops" opens a sentence
     ):
@@ -50,14 +54,7 @@ def magnitude_of(value: str) -> float | None:
     if not digits:
         return None
     number = float(digits.group(0).replace(",", ""))
-    scales = (
-        ("trillion", 1e12),
-        ("billion", 1e9),
-        ("bn", 1e9),
-        ("million", 1e6),
-        ("thousand", 1e3),
-    )
-    for word, factor in scales:
+    for word, factor in SCALES.items():
         if word in value.lower():
             number *= factor
     return number
@@ -65,9 +62,7 @@ def magnitude_of(value: str) -> float | None:
 
 # a currency sign, or a currency named after the figure or its scale word ("35 million euros")
 _MONEY = re.compile(
-    r"[$€£¥]|^\W*(?:(?:thousand|million|billion|trillion|bn)\s+)?"
-    r"(?:dollars?|euros?|pounds?|yuan|yen|rupees?)\b",
-    re.I,
+    rf"[$€£¥]|^\W*(?:(?:{_SCALE})\s+)?(?:dollars?|euros?|pounds?|yuan|yen|rupees?)\b", re.I
 )
 _PERCENT = re.compile(r"%|^\W*(?:percent|per cent|percentage points?)\b", re.I)
 _CLOCK = re.compile(r"\d:\d\d|^\W*(?:a\.m\.|p\.m\.|am\b|pm\b)", re.I)
