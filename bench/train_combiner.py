@@ -42,7 +42,12 @@ import numpy as np  # noqa: E402
 
 from assistant.answer.combiner import WEIGHTS_FILE  # noqa: E402
 from assistant.answer.cues import question_cues  # noqa: E402
-from assistant.answer.extractive import MIN_SUPPORT, score_sentences, support  # noqa: E402
+from assistant.answer.extractive import (  # noqa: E402
+    MIN_SUPPORT,
+    article_ranks,
+    score_sentences,
+    support,
+)
 from assistant.answer.features import FEATURES  # noqa: E402
 from assistant.evaluate.dataset import Question, load_questions  # noqa: E402
 from assistant.evaluate.metrics import answer_found  # noqa: E402
@@ -107,6 +112,7 @@ def _rows(name: str, search: HybridSearch, questions: list[Question]) -> list[di
                     "answerable": q.answerable and not negative,
                     "negative": negative,
                     "features": [s.features for s in scored],
+                    "article_ranks": article_ranks(scored),
                     "labels": [
                         any(answer_found(g, s.sentence.text) for g in q.answers) for s in scored
                     ],
@@ -177,7 +183,11 @@ def out_of_fold(
 
 def floor_refused(row: dict) -> bool:
     """Refused by the support floor the answerer keeps beside the threshold."""
-    return max((support(f) for f in row["features"]), default=0.0) < MIN_SUPPORT
+    ranks = row.get("article_ranks") or [None] * len(row["features"])
+    return (
+        max((support(f, r) for f, r in zip(row["features"], ranks, strict=True)), default=0.0)
+        < MIN_SUPPORT
+    )
 
 
 def refusal_threshold(rows: list[dict], probs: list[tuple[np.ndarray, np.ndarray]]) -> float:

@@ -48,7 +48,7 @@ from assistant.answer.entities import (
     new_entities,
     shared_tagger,
 )
-from assistant.answer.features import sentence_features
+from assistant.answer.features import rank_feature, sentence_features
 from assistant.answer.spans import answer_spans
 from assistant.ingest.clean import is_site_notice
 from assistant.text import (
@@ -110,9 +110,30 @@ class ScoredSentence:
     entities: tuple[Entity, ...] = ()  # things of the asked-for kind the question does not name
 
 
-def support(features: dict[str, float]) -> float:
-    """The hand-set support score of a sentence (the second refusal gate)."""
+def support(features: dict[str, float], article_rank: int | None = None) -> float:
+    """The hand-set support score of a sentence (the second refusal gate). `article_rank`:
+    the rank of its article's best passage, read in place of its own passage's."""
+    if article_rank is not None:
+        features = {**features, "rank": rank_feature(article_rank)}
     return sum(w * features.get(name, 0.0) for name, w in SUPPORT_WEIGHTS.items())
+
+
+def article_ranks(scored: Sequence[ScoredSentence]) -> list[int]:
+    """Each sentence's article's best passage rank. Which of the first article's chunks the
+    search ranked first is chance (a chunk of photo captions above the one that answers): the
+    support gate credits a sentence with its article's rank."""
+    best: dict[str, int] = {}
+    for item in scored:
+        best[item.article.id] = min(best.get(item.article.id, item.passage_rank), item.passage_rank)
+    return [best[item.article.id] for item in scored]
+
+
+def best_support(scored: Sequence[ScoredSentence]) -> float:
+    """The highest support of the sentences, each read with its article's rank."""
+    return max(
+        (support(s.features, r) for s, r in zip(scored, article_ranks(scored), strict=True)),
+        default=0.0,
+    )
 
 
 def is_statement(text: str) -> bool:
@@ -620,7 +641,7 @@ def decide(
     if (
         not scored
         or scored[0].score < default_combiner().threshold
-        or max(support(s.features) for s in scored) < MIN_SUPPORT
+        or best_support(scored) < MIN_SUPPORT
     ):
         return refusal(question, scored)
     best = scored[0]

@@ -19,6 +19,11 @@ FEATURES = ("similarity", "terms", "context", "kind", "headline", "rank", "posit
 POSITION_SCALE = 3.0  # the position feature halves this many sentences into the article
 
 
+def rank_feature(rank: int) -> float:
+    """A passage rank (0 = first) as a number in (0, 1]."""
+    return 1.0 / (1 + rank)
+
+
 def sentence_features(
     similarity: float,
     terms: float,
@@ -36,7 +41,7 @@ def sentence_features(
         "context": context,
         "kind": 1.0 if kind else 0.0,
         "headline": headline,
-        "rank": 1.0 / (1 + rank),
+        "rank": rank_feature(rank),
         # news puts the facts first: the lead sentences answer most questions
         "position": 1.0 / (1 + index / POSITION_SCALE),
     }

@@ -15,6 +15,7 @@ from assistant.answer.extractive import (
     MIN_KEY_COVERAGE,
     ScoredSentence,
     adds_to,
+    article_ranks,
     decide,
     is_statement,
     key_coverage,
@@ -97,6 +98,26 @@ def test_a_typed_question_without_a_thing_of_that_kind_is_refused():
     q = "How many residents left after the volcano erupted?"
     answer = decide(q, question_cues(q), [scored(0, 0.9, kind=0.0)], LiteralSource())
     assert answer.refused
+
+
+def test_the_support_gate_credits_a_sentence_with_its_articles_best_passage():
+    # the search ranked a chunk of the article's photo captions first; the sentence that
+    # answers stands in the article's second passage (rank 1)
+    q = "How many residents left after the volcano erupted?"
+    sentences = LiteralSource().sentences(VOLCANO.id)
+    features = {"similarity": 0.5, "terms": 0.2, "context": 0.3, "kind": 1.0, "rank": 0.5}
+    answering = ScoredSentence(sentences[1], VOLCANO, 1, 0.5, features)
+    weak = {"similarity": 0.1, "terms": 0.0, "context": 0.0, "kind": 0.0, "rank": 1.0}
+    caption = ScoredSentence(sentences[0], VOLCANO, 0, 0.05, weak)
+    assert article_ranks([answering, caption]) == [0, 0]
+    answer = decide(q, question_cues(q), [answering, caption], LiteralSource())
+    assert not answer.refused
+    assert answer.sentences[0].text == "About 4,000 residents left their homes."
+    # ranked first, another article's chunk lends the answering article nothing
+    other = Article.create(title="Harbour reopens", text="Ferries sail again.")
+    elsewhere = ScoredSentence(Sentence(other.id, 0, 0, 19, other.text), other, 0, 0.05, weak)
+    assert article_ranks([answering, elsewhere]) == [1, 0]
+    assert decide(q, question_cues(q), [answering, elsewhere], LiteralSource()).refused
 
 
 def test_a_second_sentence_joins_only_when_it_names_a_new_thing_of_the_asked_kind():
