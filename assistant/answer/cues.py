@@ -219,6 +219,7 @@ class QuestionCues:
     years: tuple[str, ...] = ()  # years the question clause names ("the 2019 final")
     head: str | None = None  # the noun that named the asked kind ("show"), if one did
     future: bool = False  # the clause asks when something is still to happen
+    counted: tuple[str, ...] = ()  # what "how many" counts ("employees"): a figure names it
 
     @property
     def kind(self) -> Kind:
@@ -243,7 +244,36 @@ def question_cues(question: str) -> QuestionCues:
     required = key if clause == question.strip() else key_terms_of(clause)
     years = tuple(dict.fromkeys(YEAR.findall(clause)))
     future = bool(_FUTURE_ASKED.search(clause))
-    return QuestionCues(asked, tuple(terms(question)), key, required, years, head, future)
+    counted = counted_nouns(clause)
+    return QuestionCues(asked, tuple(terms(question)), key, required, years, head, future, counted)
+
+
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.IGNORECASE)
+# words that end the counted phrase ("How many people were ...", "how many in 2023")
+_PHRASE_END = re.compile(
+    r"is|are|was|were|be|been|has|have|had|do|does|did|will|would|can|could|should|may|"
+    r"might|must|in|on|at|of|for|to|by|from|with|this|that|these|those|since|after|before|"
+    r"during|than"
+)
+_COUNT_MODIFIERS = frozenset(("and", "or", "more", "other", "new", "total", "additional"))
+
+
+def counted_nouns(clause: str) -> tuple[str, ...]:
+    """The common nouns "how many" counts, up to its verb: "employees" in "How many Twitter
+    employees were laid off?", "swings" and "rockers" in "how many baby swings and rockers
+    were recalled". Names (capitalised) and modifiers ("new", "more") are left out; "how many
+    were killed" counts nothing named."""
+    match = _HOW_MANY.search(clause)
+    if match is None:
+        return ()
+    nouns: list[str] = []
+    for word in match.group(1).split():
+        bare = _bare(word)
+        if _PHRASE_END.fullmatch(bare) or bare.endswith("ed"):
+            break
+        if not word[:1].isupper() and bare not in _COUNT_MODIFIERS:
+            nouns.append(bare)
+    return tuple(nouns)
 
 
 def numbers(sentence: str) -> list[str]:

@@ -24,6 +24,7 @@ from assistant.answer.aliases import aliased
 from assistant.answer.combiner import default_combiner
 from assistant.answer.conflicts import (
     Claim,
+    counts_any,
     figure_conflict,
     figure_value,
     magnitude_of,
@@ -658,6 +659,11 @@ def decide(
             ]
             reason = f"the sources do not mention {', '.join(missing)}"
             return refusal(question, scored, reason)
+    if cues.counted and not any(
+        counts_any(s.sentence.text, question, cues.counted) for s in scored[:TAGGED]
+    ):
+        # "How many employees were laid off?" is not answered by the deal's price
+        return refusal(question, scored, f"the sources give no number of {cues.counted[-1]}")
     chosen, conflict, earlier = choose(scored, cues, question)
     if REQUIRE_KIND and not any(item.features["kind"] for item in chosen):
         return refusal(question, scored, f"no source sentence gives the {cues.kind} asked for")

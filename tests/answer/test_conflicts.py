@@ -1,6 +1,12 @@
 """Different figures from different sources become a conflict; agreement does not."""
 
-from assistant.answer.conflicts import Claim, figure_conflict, figure_value, of_the_measure
+from assistant.answer.conflicts import (
+    Claim,
+    counts_any,
+    figure_conflict,
+    figure_value,
+    of_the_measure,
+)
 
 Q = "How many North Korean troops have been sent to Russia?"
 
@@ -94,3 +100,14 @@ def test_a_currency_named_after_the_scale_word_is_money():
         Claim(2, "b", "The cap on fines is 30 million euros."),
     ]
     assert figure_conflict(fines, q, "fine") is not None
+
+
+def test_a_count_names_what_the_question_counts():
+    q = "How many employees were laid off?"
+    assert counts_any("The company cut 3,700 employees on Friday.", q, ("employees",))
+    assert not counts_any(
+        "Musk completed his $44 billion purchase of the company.", q, ("employees",)
+    )
+    assert not counts_any("Employees are waiting to hear about cuts.", q, ("employees",))
+    swings = ("swings", "rockers")
+    assert counts_any("The recall affects 2 million MamaRoo swings.", "How many?", swings)

@@ -4,6 +4,7 @@ import pytest
 
 from assistant.answer.cues import (
     asked_for,
+    counted_nouns,
     dates,
     gives_the_date,
     names,
@@ -121,3 +122,30 @@ def test_a_date_gives_what_is_asked_only_when_it_holds_the_month_or_year_asked_f
     assert gives_the_date("May 11", "month") and not gives_the_date("this week", "month")
     assert gives_the_date("1992", "year") and not gives_the_date("May 11", "year")
     assert question_cues("In which month will the emergency end?").head == "month"
+
+
+@pytest.mark.parametrize(
+    ("clause", "counted"),
+    [
+        ("How many Twitter employees were laid off in the first round?", ("employees",)),
+        (
+            "Approximately how many baby swings and rockers were recalled?",
+            ("baby", "swings", "rockers"),
+        ),
+        ("How many new members will join BRICS?", ("members",)),
+        ("How many months was her detention extended?", ("months",)),
+        ("How many were killed in the blast?", ()),
+        ("How much did the toll rise?", ()),
+    ],
+    ids=[
+        "a name before the noun",
+        "nouns joined by and",
+        "a modifier",
+        "a unit",
+        "none",
+        "how much",
+    ],
+)
+def test_what_how_many_counts_is_read_up_to_its_verb(clause, counted):
+    assert counted_nouns(clause) == counted
+    assert question_cues(clause).counted == counted

@@ -120,6 +120,16 @@ def test_the_support_gate_credits_a_sentence_with_its_articles_best_passage():
     assert decide(q, question_cues(q), [answering, elsewhere], LiteralSource()).refused
 
 
+def test_asked_how_many_of_a_thing_sources_giving_no_figure_of_it_are_refused():
+    q = "How many ships sailed from the harbour after the volcano erupted?"
+    answer = decide(q, question_cues(q), [scored(1, 0.8), scored(0, 0.3)], LiteralSource())
+    assert answer.refused and "no number of ships" in answer.text
+    q = "How many residents fled after the volcano erupted?"
+    assert not decide(
+        q, question_cues(q), [scored(1, 0.8), scored(0, 0.3)], LiteralSource()
+    ).refused
+
+
 def test_a_second_sentence_joins_only_when_it_names_a_new_thing_of_the_asked_kind():
     q = "When did the volcano erupt and how many left?"
     lead = scored(1, 0.9, entities=(Entity(6, 11, "CARDINAL"),))  # "4,000"
