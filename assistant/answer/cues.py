@@ -26,9 +26,12 @@ _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
     "forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half"
 )
+# a figure stands alone: the digits of a name ("4moms", "G7", "COVID-19", "BA.5", "5G") are none,
+# an ordinal or a unit letter after them ("10th", "4K", "£15m") keeps them a figure
 NUMBER = re.compile(
-    r"(?:[$€£¥]\s?)?\d+(?:,\d{3})*(?:\.\d+)?"
+    r"(?<![A-Za-z\d.-])(?<![A-Za-z]-)(?:[$€£¥]\s?)?\d+(?:,\d{3})*(?:\.\d+)?"
     r"(?:\s?(?:%|(?:percent|per cent|million|billion|trillion|bn)\b))?"
+    r"(?!(?!(?:st|nd|rd|th|m|k|s)\b)[A-Za-z])"
     rf"|\b(?:{_NUMBER_WORDS})\b",
     re.IGNORECASE,
 )

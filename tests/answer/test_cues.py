@@ -149,3 +149,15 @@ def test_a_date_gives_what_is_asked_only_when_it_holds_the_month_or_year_asked_f
 def test_what_how_many_counts_is_read_up_to_its_verb(clause, counted):
     assert counted_nouns(clause) == counted
     assert question_cues(clause).counted == counted
+
+
+def test_the_digits_of_a_name_are_no_figure():
+    sentence = "4moms recalled 2 million swings; G7 leaders met as COVID-19 and BA.5 spread."
+    assert numbers(sentence) == ["2 million"]
+    assert numbers("The 10th ballot, a 4K screen, a £15m fee, 13.1% and $1.35 billion.") == [
+        "10",
+        "4",
+        "£15",
+        "13.1%",
+        "$1.35 billion",
+    ]
