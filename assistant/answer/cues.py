@@ -256,16 +256,19 @@ _HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.IG
 _PHRASE_END = re.compile(
     r"is|are|was|were|be|been|has|have|had|do|does|did|will|would|can|could|should|may|"
     r"might|must|in|on|at|of|for|to|by|from|with|this|that|these|those|since|after|before|"
-    r"during|than"
+    r"during|than|the|an?|its|their|his|her"
 )
-_COUNT_MODIFIERS = frozenset(("and", "or", "more", "other", "new", "total", "additional"))
+# not counted: modifiers, and "times" ("how many times" is told as "his 14th title")
+_COUNT_MODIFIERS = frozenset(("and", "or", "more", "other", "new", "total", "additional", "times"))
 
 
 def counted_nouns(clause: str) -> tuple[str, ...]:
-    """The common nouns "how many" counts, up to its verb: "employees" in "How many Twitter
-    employees were laid off?", "swings" and "rockers" in "how many baby swings and rockers
-    were recalled". Names (capitalised) and modifiers ("new", "more") are left out; "how many
-    were killed" counts nothing named."""
+    """The common nouns "how many" counts: "employees" in "How many Twitter employees were
+    laid off?", "swings" and "rockers" in "how many baby swings and rockers were recalled".
+    Names (capitalised) and modifiers ("new", "more") are left out; "how many were killed"
+    counts nothing named. The phrase ends at an auxiliary, a preposition, an article or a word
+    ending in "-ed"; a verb of another form is kept ("people" and "left" in "how many people
+    left the city"), which only makes the check lenient: a source naming either passes."""
     match = _HOW_MANY.search(clause)
     if match is None:
         return ()

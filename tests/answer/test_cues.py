@@ -135,6 +135,8 @@ def test_a_date_gives_what_is_asked_only_when_it_holds_the_month_or_year_asked_f
         ("How many new members will join BRICS?", ("members",)),
         ("How many months was her detention extended?", ("months",)),
         ("How many were killed in the blast?", ()),
+        ("How many people left the city?", ("people", "left")),
+        ("How many times has she won the title?", ()),
         ("How much did the toll rise?", ()),
     ],
     ids=[
@@ -143,10 +145,12 @@ def test_a_date_gives_what_is_asked_only_when_it_holds_the_month_or_year_asked_f
         "a modifier",
         "a unit",
         "none",
+        "a verb of another form",
+        "times",
         "how much",
     ],
 )
-def test_what_how_many_counts_is_read_up_to_its_verb(clause, counted):
+def test_what_how_many_counts_is_read_from_the_phrase_after_it(clause, counted):
     assert counted_nouns(clause) == counted
     assert question_cues(clause).counted == counted
 
