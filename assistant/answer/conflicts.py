@@ -116,7 +116,7 @@ def of_the_measure(text: str, question: str, measure: str | None) -> bool:
 
 def counts_any(text: str, question: str, nouns: Sequence[str]) -> bool:
     """Whether `text` gives a figure the question does not hold and names one of the `nouns`
-    "how many" counts (`cues.counted_nouns`): "2 million MamaRoo swings" counts swings; "a $44
+    "how many" counts (`cues.counted_nouns`): "2 million strollers" counts strollers; "a $44
     billion acquisition" counts no employees."""
     return any(of_the_measure(text, question, noun) for noun in nouns)
 

@@ -264,7 +264,7 @@ _COUNT_MODIFIERS = frozenset(("and", "or", "more", "other", "new", "total", "add
 
 def counted_nouns(clause: str) -> tuple[str, ...]:
     """The common nouns "how many" counts: "employees" in "How many Twitter employees were
-    laid off?", "swings" and "rockers" in "how many baby swings and rockers were recalled".
+    laid off?", "strollers" and "seats" in "how many strollers and seats were recalled".
     Names (capitalised) and modifiers ("new", "more") are left out; "how many were killed"
     counts nothing named. The phrase ends at an auxiliary, a preposition, an article or a word
     ending in "-ed"; a verb of another form is kept ("people" and "left" in "how many people

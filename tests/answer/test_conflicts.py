@@ -109,5 +109,5 @@ def test_a_count_names_what_the_question_counts():
         "Musk completed his $44 billion purchase of the company.", q, ("employees",)
     )
     assert not counts_any("Employees are waiting to hear about cuts.", q, ("employees",))
-    swings = ("swings", "rockers")
-    assert counts_any("The recall affects 2 million MamaRoo swings.", "How many?", swings)
+    recalled = ("strollers", "seats")
+    assert counts_any("Regulators recalled 2 million strollers.", "How many?", recalled)

@@ -128,12 +128,9 @@ def test_a_date_gives_what_is_asked_only_when_it_holds_the_month_or_year_asked_f
     ("clause", "counted"),
     [
         ("How many Twitter employees were laid off in the first round?", ("employees",)),
-        (
-            "Approximately how many baby swings and rockers were recalled?",
-            ("baby", "swings", "rockers"),
-        ),
+        ("Roughly how many strollers and seats were recalled?", ("strollers", "seats")),
         ("How many new members will join BRICS?", ("members",)),
-        ("How many months was her detention extended?", ("months",)),
+        ("How many months was the ban extended?", ("months",)),
         ("How many were killed in the blast?", ()),
         ("How many people left the city?", ("people", "left")),
         ("How many times has she won the title?", ()),
