@@ -252,11 +252,11 @@ def question_cues(question: str) -> QuestionCues:
 
 
 _HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.IGNORECASE)
-# words that end the counted phrase ("How many people were ...", "how many in 2023")
+# words that end the counted phrase ("How many people were ...", "how many in 2023"): an
+# auxiliary, a preposition, a determiner
 _PHRASE_END = re.compile(
-    r"is|are|was|were|be|been|has|have|had|do|does|did|will|would|can|could|should|may|"
-    r"might|must|in|on|at|of|for|to|by|from|with|this|that|these|those|since|after|before|"
-    r"during|than|the|an?|its|their|his|her"
+    _AUXILIARY.pattern + r"|in|on|at|of|for|to|by|from|with|this|that|these|those|since|after|"
+    r"before|during|than|the|an?|its|their|his|her"
 )
 # not counted: modifiers, and "times" ("how many times" is told as "his 14th title")
 _COUNT_MODIFIERS = frozenset(("and", "or", "more", "other", "new", "total", "additional", "times"))
