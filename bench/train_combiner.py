@@ -45,8 +45,8 @@ from assistant.answer.cues import question_cues  # noqa: E402
 from assistant.answer.extractive import (  # noqa: E402
     MIN_SUPPORT,
     article_ranks,
+    highest_support,
     score_sentences,
-    support,
 )
 from assistant.answer.features import FEATURES  # noqa: E402
 from assistant.evaluate.dataset import Question, load_questions  # noqa: E402
@@ -184,10 +184,7 @@ def out_of_fold(
 def floor_refused(row: dict) -> bool:
     """Refused by the support floor the answerer keeps beside the threshold."""
     ranks = row.get("article_ranks") or [None] * len(row["features"])
-    return (
-        max((support(f, r) for f, r in zip(row["features"], ranks, strict=True)), default=0.0)
-        < MIN_SUPPORT
-    )
+    return highest_support(row["features"], ranks) < MIN_SUPPORT
 
 
 def refusal_threshold(rows: list[dict], probs: list[tuple[np.ndarray, np.ndarray]]) -> float:

@@ -129,12 +129,15 @@ def article_ranks(scored: Sequence[ScoredSentence]) -> list[int]:
     return [best[item.article.id] for item in scored]
 
 
+def highest_support(features: Sequence[dict[str, float]], ranks: Sequence[int | None]) -> float:
+    """The highest support of sentences given by their features, each read with its
+    article's rank (None: its own passage's)."""
+    return max((support(f, r) for f, r in zip(features, ranks, strict=True)), default=0.0)
+
+
 def best_support(scored: Sequence[ScoredSentence]) -> float:
     """The highest support of the sentences, each read with its article's rank."""
-    return max(
-        (support(s.features, r) for s, r in zip(scored, article_ranks(scored), strict=True)),
-        default=0.0,
-    )
+    return highest_support([s.features for s in scored], article_ranks(scored))
 
 
 def is_statement(text: str) -> bool:
