@@ -171,16 +171,21 @@ class Assistant:
         notes = []
         if scope.window and answer.refused:
             # nothing in the window answers: look outside it, and say so
-            fallbacks = window_fallbacks(filters, scope, settings)
-            for which, chosen in fallbacks:
+            empty = not scored
+            found = (
+                f"No article was published {scope.published}"
+                if empty
+                else f"Nothing in the articles published {scope.published} answers this"
+            )
+            for which, chosen in window_fallbacks(filters, scope, settings):
                 retry, retry_scored = answer_with(chosen)
                 if not retry.refused:
                     answer, scored = retry, retry_scored
-                    notes.append(
-                        f"Nothing in the articles from {scope.label} answers this; "
-                        f"the answer comes from {which} articles."
-                    )
+                    notes.append(f"{found}; the answer comes from {which} articles.")
                     break
+            else:
+                if empty:
+                    notes.append(f"{found}.")
         retrieved = time.perf_counter()
         stale = stale_note(answer, scope, settings.stale_after_days)
         if stale:

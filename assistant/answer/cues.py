@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.retrieve.timescope import asks_for_current, without_news_request
 from assistant.text import (
     MONTH_ABBREVIATIONS,
     MONTH_NAMES,
@@ -223,6 +224,7 @@ class QuestionCues:
     head: str | None = None  # the noun that named the asked kind ("show"), if one did
     future: bool = False  # the clause asks when something is still to happen
     counted: tuple[str, ...] = ()  # what "how many" counts ("employees"): a figure names it
+    current: bool = False  # asks for the current state of things ("latest", "news on ...")
 
     @property
     def kind(self) -> Kind:
@@ -248,7 +250,10 @@ def question_cues(question: str) -> QuestionCues:
     years = tuple(dict.fromkeys(YEAR.findall(clause)))
     future = bool(_FUTURE_ASKED.search(clause))
     counted = counted_nouns(clause)
-    return QuestionCues(asked, tuple(terms(question)), key, required, years, head, future, counted)
+    # "latest news on the bridge" is about the bridge: the request's words are no terms
+    own = tuple(terms(without_news_request(question)))
+    current = asks_for_current(question)
+    return QuestionCues(asked, own, key, required, years, head, future, counted, current)
 
 
 _HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.IGNORECASE)

@@ -333,6 +333,11 @@ def main_value(item: ScoredSentence, cues: QuestionCues, question: str) -> str |
     return " ".join(words(found[0])) if found else None
 
 
+def answers(item: ScoredSentence) -> bool:
+    """Whether a sentence's probability of answering clears the refusal threshold."""
+    return item.score >= default_combiner().threshold
+
+
 def merit(item: ScoredSentence) -> float:
     """How well a sentence itself answers: its probability without the rank of its passage
     (which only says which article the search met first) and its place in the article
@@ -346,10 +351,19 @@ def lead_sentence(
     """The sentence the answer starts with: the best one, unless a source published more
     than SAME_TIME_DAYS later answers about as well (merit within NEWER_RATIO) and gives
     another value for what is asked (an update): then the newest such source's sentence
-    scored best."""
+    scored best. Asked for the latest on a subject ("What's the latest on BRICS?": no kind of
+    thing, no value to compare), the newest source with a sentence that answers (`answers`)
+    leads."""
     best = scored[0]
     if cues.kind == "date":  # when a thing happened does not change with later reports
         return best
+    if cues.current and cues.kind == "any":
+        newer = [
+            s
+            for s in scored
+            if answers(s) and _stamp(s) > _stamp(best) and _days_apart(s, best) > SAME_TIME_DAYS
+        ]
+        return max(newer, key=lambda s: (_stamp(s), s.score)) if newer else best
     best_value = main_value(best, cues, question)
     updates = [
         s
@@ -367,12 +381,14 @@ def earlier_report(
     scored: Sequence[ScoredSentence], lead: ScoredSentence, cues: QuestionCues, question: str
 ) -> ScoredSentence | None:
     """An older source (more than SAME_TIME_DAYS before the lead) that answers nearly as
-    well but gives another value for the same thing: shown as an earlier report."""
+    well but gives another value for the same thing: shown as an earlier report. It must
+    answer on its own (`answers`): a vote count from another story is no earlier report of
+    this one's."""
     lead_value = main_value(lead, cues, question)
     if lead_value is None or cues.kind == "date":
         return None
     for item in scored:
-        if merit(item) < EARLIER_RATIO * merit(lead):
+        if merit(item) < EARLIER_RATIO * merit(lead) or not answers(item):
             continue
         if item.article.id == lead.article.id or _stamp(item) >= _stamp(lead):
             continue
@@ -642,11 +658,7 @@ def decide(
         if not of_the_year:
             return refusal(question, scored, f"the sources do not mention {', '.join(cues.years)}")
         scored = of_the_year
-    if (
-        not scored
-        or scored[0].score < default_combiner().threshold
-        or best_support(scored) < MIN_SUPPORT
-    ):
+    if not scored or not answers(scored[0]) or best_support(scored) < MIN_SUPPORT:
         return refusal(question, scored)
     best = scored[0]
     if key_coverage(cues, best.article, source) < MIN_KEY_COVERAGE:

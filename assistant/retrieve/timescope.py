@@ -25,6 +25,20 @@ _CURRENT = re.compile(
     r"so far|to date|as of now|at the moment|these days|nowadays)\b"
 )
 _CURRENT_AT_START = re.compile(r"^\s*(?:Latest|Recently|Currently|Now|Still)\b")
+# Words that ask for the news on a subject rather than a fact of it ("latest news on the
+# bridge", "what's the latest on BRICS", "any updates about ...", "what's new with ..."):
+# they ask for the current state of things, and say nothing about what a sentence must hold.
+# "News" alone is a request only at the start ("any news on ..."): "broke the news on Tuesday"
+# is a fact.
+_NEWS_WORDS = r"(?:news|updates?|developments?)\s+(?:on|about|from|in|with|regarding|for)\b"
+_NEWS_REQUEST = re.compile(
+    rf"^\s*(?:(?:what(?:'s|’s|\s+is|\s+are)\s+)?(?:the\s+)?|any\s+)"
+    rf"(?:(?:latest|newest|recent)\s+)?{_NEWS_WORDS}"
+    rf"|\b(?:latest|newest|recent)\s+{_NEWS_WORDS}"
+    r"|\b(?:the\s+)?latest\s+(?:on|about|with|from|regarding)\b"
+    r"|\bwhat(?:'s|’s|\s+is)\s+new\s+(?:with|at|in|on|for)\b",
+    re.IGNORECASE,
+)
 
 _WEEKDAYS = tuple(name.capitalize() for name in WEEKDAY_NAMES)
 _WEEKDAY = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\b")
@@ -46,6 +60,13 @@ class TimeScope:
     @property
     def window(self) -> bool:
         return self.since is not None or self.until is not None
+
+    @property
+    def published(self) -> str:
+        """The window in words that follow "published": "this week", "in March", "on
+        Tuesday"."""
+        label = self.label or "then"
+        return f"on {label}" if label in _WEEKDAYS else label
 
 
 def as_of_time(value: AsOf, *, name: str = "as_of") -> datetime:
@@ -97,9 +118,25 @@ def _named_month(month: int, year: int | None, as_of: datetime) -> datetime:
     return _month_start(year, month, as_of.tzinfo)
 
 
+def asks_for_current(question: str) -> bool:
+    """Whether the question asks for the current state of things ("latest", "now", "still",
+    "news on ...")."""
+    return bool(
+        _CURRENT.search(question)
+        or _CURRENT_AT_START.search(question)
+        or _NEWS_REQUEST.search(question)
+    )
+
+
+def without_news_request(question: str) -> str:
+    """The question without the words asking for news on its subject ("What's the latest on
+    BRICS?" -> "What's BRICS?"): what is left names what a source must be about."""
+    return " ".join(_NEWS_REQUEST.sub(" ", question).split())
+
+
 def time_scope(question: str, as_of: datetime) -> TimeScope:
     """The window or preference the question's time words set (the first window word wins)."""
-    wants_current = bool(_CURRENT.search(question) or _CURRENT_AT_START.search(question))
+    wants_current = asks_for_current(question)
     day = _day_start(as_of)
     lowered = question.lower()
 

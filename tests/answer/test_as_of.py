@@ -209,7 +209,32 @@ def test_a_window_with_nothing_in_it_falls_back_to_earlier_articles_and_says_so(
     )
     assert not answer.refused
     assert "Tobias Renn" in answer.citations[0].text
-    assert answer.note and "from this week" in answer.note and "earlier articles" in answer.note
+    assert answer.note == (
+        "No article was published this week; the answer comes from earlier articles."
+    )
+
+
+def test_a_window_whose_articles_do_not_answer_says_so_in_the_fallback_note(
+    assistant: Assistant,
+) -> None:
+    # the week before 21 April 2025 holds only the lighthouse copy
+    answer = assistant.ask(
+        "Who became chief executive of the Kestrel Bay Port Authority this week?",
+        as_of="2025-04-21",
+    )
+    assert "Mara Quint" in answer.citations[0].text
+    assert answer.note == (
+        "Nothing in the articles published this week answers this; "
+        "the answer comes from earlier articles."
+    )
+
+
+def test_a_named_month_reads_as_published_in_it_in_the_note(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "How much was the Gull Island ferry fare raised to in March?", as_of="2025-12-01"
+    )
+    assert "4.50" in answer.text
+    assert answer.note and answer.note.startswith("No article was published in March;")
 
 
 def test_searches_of_one_question_under_other_bounds_get_what_each_gets_alone(
@@ -306,3 +331,31 @@ def test_every_question_prefers_newer_news_and_a_question_about_now_strongly() -
         scoped_filters(asked, time_scope("Who runs the port?", as_of), times).recency_half_life_days
         == 7
     )
+
+
+def test_the_latest_on_a_subject_leads_with_its_newest_source(sample_assistant: Assistant) -> None:
+    # two bundled BRICS articles: the enlargement (December 2023), the Kazan summit (October
+    # 2024); the older one holds the sentences closest to the bare word "BRICS"
+    for question in ("What is the latest on BRICS?", "latest news on BRICS"):
+        answer = sample_assistant.ask(question, as_of="2026-01-01")
+        assert not answer.refused
+        assert "Kazan" in answer.citations[0].text, question
+        assert answer.note and "24 October 2024" in answer.note
+
+
+def test_a_request_for_news_on_a_subject_is_answered_from_it(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask("latest news on the bridge", as_of="2026-01-01")
+    assert not answer.refused
+    assert "Key Bridge" in answer.citations[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "as_of"),
+    [("How many MEPs voted in favour of the AI Act?", "2024-08-01"), ("Who runs the port?", None)],
+)
+def test_an_older_figure_or_name_from_another_story_is_no_earlier_report(
+    sample_assistant: Assistant, question: str, as_of: str | None
+) -> None:
+    # the writers' contract article gives vote counts and "runs until": another story
+    answer = sample_assistant.ask(question, as_of=as_of)
+    assert not answer.earlier and "Earlier (" not in answer.text

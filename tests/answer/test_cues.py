@@ -37,6 +37,14 @@ def test_key_terms_are_names_and_numbers_but_not_years_or_question_words():
     assert cues.key_terms == ("alaska", "hawaiian", "chandrayaan-3")
 
 
+def test_the_words_asking_for_news_on_a_subject_are_no_terms_a_sentence_must_hold():
+    cues = question_cues("latest news on the Key Bridge")
+    assert cues.terms == ("key", "bridge") and cues.current
+    fact = question_cues("What is the newest Pixel phone called?")
+    assert "newest" in fact.terms and fact.current  # the newest phone is the thing asked about
+    assert not question_cues("Who runs the port?").current
+
+
 def test_a_source_must_name_what_the_question_clause_names_not_its_context():
     cues = question_cues(
         "Diesel prices have dropped for more than 40 days. What was the highest ever mean "

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from assistant.retrieve.timescope import time_scope
+from assistant.retrieve.timescope import asks_for_current, time_scope, without_news_request
 
 FRIDAY = datetime(2023, 1, 13, 18, 0, tzinfo=UTC)  # a Friday
 
@@ -39,3 +39,46 @@ def test_a_weekday_named_as_a_day_sets_a_window_from_its_latest_date(question, s
 def test_a_weekday_in_a_name_after_next_or_beside_a_date_sets_no_window(question):
     scope = time_scope(question, FRIDAY)
     assert scope.since is None and scope.until is None
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("latest news on the bridge", "the bridge"),
+        ("What's the latest on BRICS?", "What's BRICS?"),
+        ("Any updates about the ferry strike?", "the ferry strike?"),
+        ("What is new with Alaska Airlines?", "Alaska Airlines?"),
+        ("News from the Red Sea", "the Red Sea"),
+        ("What are the latest developments in the strike?", "the strike?"),
+    ],
+)
+def test_a_request_for_news_on_a_subject_asks_for_now_and_leaves_the_subject(question, subject):
+    assert asks_for_current(question)
+    assert without_news_request(question) == subject
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who runs the port?",
+        "Which outlet broke the news on Tuesday?",
+        "What is the newest phone called?",
+        "The strike is the latest in a series. Who called it?",
+    ],
+)
+def test_a_question_on_a_fact_keeps_its_words(question):
+    assert without_news_request(question) == question
+
+
+@pytest.mark.parametrize(
+    ("question", "published"),
+    [
+        ("Who took over this week?", "this week"),
+        ("What did the bank do in March?", "in March"),
+        ("What has changed since 2021?", "since 2021"),
+        ("What did the council announce on Tuesday?", "on Tuesday"),
+        ("What happened yesterday?", "yesterday"),
+    ],
+)
+def test_a_window_is_said_in_words_that_follow_published(question, published):
+    assert time_scope(question, FRIDAY).published == published
