@@ -166,6 +166,23 @@ def classify(line: str, day_first: bool = True) -> HeaderLine | None:
     return None
 
 
+# "By Ann Lee | 21 October 2024 | Politics": header pieces sharing one line
+_PIECES = re.compile(r"\s+[|·•—–]\s+")
+
+
+def classify_line(line: str, day_first: bool = True) -> list[HeaderLine] | None:
+    """What one stripped line under a headline holds: one header line, or the pieces of a
+    line joining several ("By Ann Lee | 21 October 2024"), each of which must be one; None
+    for a line of the article itself."""
+    whole = classify(line, day_first)
+    if whole is not None:
+        return [whole]
+    pieces = [classify(piece, day_first) for piece in _PIECES.split(line)]
+    if len(pieces) < 2 or None in pieces:
+        return None
+    return [piece for piece in pieces if piece is not None]
+
+
 def read_header(body: str, day_first: bool | None = None) -> Header:
     """The header lines at the top of `body` (the text under the headline) read and cut off.
 
@@ -180,12 +197,12 @@ def read_header(body: str, day_first: bool | None = None) -> Header:
         stripped = line.strip()
         if not stripped:
             continue
-        if len(found) == MAX_HEADER_LINES:
+        if len(found) >= MAX_HEADER_LINES:
             break
-        header_line = classify(stripped, order)
-        if header_line is None:
+        header_lines = classify_line(stripped, order)
+        if header_lines is None:
             break
-        found.append((number, header_line))
+        found.extend((number, header_line) for header_line in header_lines)
     firm = [i for i, (_, line) in enumerate(found) if line.kind in _FIRM]
     if not firm:
         return Header(body)

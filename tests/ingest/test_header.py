@@ -40,6 +40,28 @@ def test_article_url_byline_and_update_lines_are_read():
     assert header.body == STORY
 
 
+@pytest.mark.parametrize(
+    ("line", "outlet", "authors"),
+    [
+        ("By Ann Lee | 21 October 2024", None, ("Ann Lee",)),
+        ("The Harbourside Times · Politics · 21/10/2024", "The Harbourside Times", ()),
+        ("21 October 2024 — By Ann Lee and Bo Chen", None, ("Ann Lee", "Bo Chen")),
+    ],
+)
+def test_header_pieces_sharing_one_line_are_each_read(line, outlet, authors):
+    header = read_header(line + "\n\n" + STORY)
+    assert header.published == datetime(2024, 10, 21, tzinfo=UTC)
+    assert (header.outlet, header.authors) == (outlet, authors)
+    assert header.body.strip() == STORY
+
+
+@pytest.mark.parametrize(
+    "line", ["The vote was 12 | 3 in favour.", "Politics | Sport", "By Ann Lee | Oct 21"]
+)
+def test_a_line_is_header_pieces_only_when_every_piece_is_one_and_one_vouches(line):
+    assert read_header(line + "\n" + STORY).body == line + "\n" + STORY
+
+
 def test_an_updated_line_alone_dates_the_article():
     header = read_header("Updated 22 October 2024\n" + STORY)
     assert header.published == header.updated == datetime(2024, 10, 22, tzinfo=UTC)
