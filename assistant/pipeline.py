@@ -171,7 +171,8 @@ class Assistant:
         notes = []
         if scope.window and answer.refused:
             # nothing in the window answers: look outside it, and say so
-            empty = not scored
+            # (with outlets chosen, an empty window says nothing of the others)
+            empty = not scored and not (filters and filters.outlets)
             found = (
                 f"No article was published {scope.published}"
                 if empty

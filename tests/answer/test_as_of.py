@@ -214,6 +214,17 @@ def test_a_window_with_nothing_in_it_falls_back_to_earlier_articles_and_says_so(
     )
 
 
+def test_an_empty_window_of_the_chosen_outlets_is_not_said_to_be_empty(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask(
+        "Who took over as chief executive of the Kestrel Bay Port Authority this week?",
+        as_of="2025-07-03",
+        filters=Filters(outlets=("Coastline Business Review",)),
+    )
+    assert answer.note and answer.note.startswith("Nothing in the articles published this week")
+
+
 def test_a_window_whose_articles_do_not_answer_says_so_in_the_fallback_note(
     assistant: Assistant,
 ) -> None:
