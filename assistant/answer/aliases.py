@@ -1,7 +1,8 @@
 """Other names news uses for one thing: a people and its country ("Americans", "the US"), a
 body and its members' title ("MEPs", "the European Parliament"). The key-term check
 (extractive.key_coverage) holds a question's name when its source uses another name of the
-group (pure).
+group; the "how many" check (conflicts.measures) takes a figure of "soldiers" for one of
+"troops" (pure).
 
 Only names that share no word form are listed: `text.same_word` already matches "Korean"
 with "Korea", "Argentine" with "Argentina" and "European" with "Europe". Words are compared
@@ -66,3 +67,23 @@ def aliased(wanted: Sequence[str], held: Iterable[str]) -> list[str]:
         for term, names in others.items()
         if any(all(word in vocabulary for word in other) for other in names)
     ]
+
+
+# Nouns news uses for one counted thing: "how many troops" is answered by "10,000 soldiers".
+# A figure counts what the question counts when a noun of the same group names it.
+COUNTED_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("troops", "soldiers", "forces", "servicemen", "personnel", "fighters"),
+    ("employees", "workers", "staff", "staffers", "jobs"),
+    ("people", "persons", "individuals", "residents", "civilians"),
+    ("children", "kids", "minors"),
+    ("cars", "vehicles"),
+)
+_COUNTED_BY_STEM: dict[str, tuple[str, ...]] = {}
+for _group in COUNTED_GROUPS:
+    for _name in _group:
+        _COUNTED_BY_STEM[stem(_name)] = tuple(n for n in _group if n != _name)
+
+
+def counted_as(noun: str) -> tuple[str, ...]:
+    """The other nouns news counts the thing `noun` names by ("soldiers" for "troops")."""
+    return _COUNTED_BY_STEM.get(stem(noun), ())

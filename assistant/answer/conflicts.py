@@ -6,8 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answer.aliases import counted_as
 from assistant.answer.cues import numbers
-from assistant.text import contains_term, words
+from assistant.text import Vocabulary, words
 from assistant.types import Conflict
 
 
@@ -104,7 +105,8 @@ def measures(text: str, kind: str, measure: str | None) -> bool:
         return True
     if measure in _MEASURE_KIND:
         return kind == _MEASURE_KIND[measure]
-    return contains_term(measure, words(text))
+    held = Vocabulary(words(text))
+    return measure in held or any(other in held for other in counted_as(measure))
 
 
 def of_the_measure(text: str, question: str, measure: str | None) -> bool:

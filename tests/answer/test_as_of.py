@@ -370,3 +370,15 @@ def test_an_older_figure_or_name_from_another_story_is_no_earlier_report(
     # the writers' contract article gives vote counts and "runs until": another story
     answer = sample_assistant.ask(question, as_of=as_of)
     assert not answer.earlier and "Earlier (" not in answer.text
+
+
+def test_a_count_told_in_other_words_is_an_answer_as_of_its_day(
+    sample_assistant: Assistant,
+) -> None:
+    # as of 17 October 2024 only the "10,000 soldiers" report is out; "troops" came a day later
+    answer = sample_assistant.ask(
+        "How many troops has North Korea sent to Russia?", as_of="2024-10-17"
+    )
+    assert not answer.refused
+    assert "10,000 soldiers" in answer.citations[0].text
+    assert_nothing_after(answer, "2024-10-17")

@@ -102,6 +102,13 @@ def test_a_currency_named_after_the_scale_word_is_money():
     assert figure_conflict(fines, q, "fine") is not None
 
 
+def test_a_count_may_name_what_the_question_counts_by_another_noun_news_uses_for_it():
+    q = "How many troops has North Korea sent?"
+    assert counts_any("North Korea is preparing 10,000 soldiers to send.", q, ("troops",))
+    assert counts_any("The firm cut 3,700 jobs.", "How many employees?", ("employees",))
+    assert not counts_any("North Korea fired 10 missiles.", q, ("troops",))
+
+
 def test_a_count_names_what_the_question_counts():
     q = "How many employees were laid off?"
     assert counts_any("The company cut 3,700 employees on Friday.", q, ("employees",))
