@@ -63,7 +63,7 @@ def test_a_request_for_news_on_a_subject_asks_for_now_and_leaves_the_subject(que
         "Who runs the port?",
         "Which outlet broke the news on Tuesday?",
         "What is the newest phone called?",
-        "The strike is the latest in a series. Who called it?",
+        "This walkout was the latest in three months of stoppages. Who called it?",
     ],
 )
 def test_a_question_on_a_fact_keeps_its_words(question):
