@@ -357,22 +357,19 @@ def lead_sentence(
     best = scored[0]
     if cues.kind == "date":  # when a thing happened does not change with later reports
         return best
-    if cues.current and cues.kind == "any":
-        newer = [
-            s
-            for s in scored
-            if answers(s) and _stamp(s) > _stamp(best) and _days_apart(s, best) > SAME_TIME_DAYS
-        ]
-        return max(newer, key=lambda s: (_stamp(s), s.score)) if newer else best
-    best_value = main_value(best, cues, question)
-    updates = [
-        s
-        for s in scored
-        if merit(s) >= NEWER_RATIO * merit(best)
-        and _stamp(s) > _stamp(best)
-        and _days_apart(s, best) > SAME_TIME_DAYS
-        and main_value(s, cues, question) not in (None, best_value)
+    later = [
+        s for s in scored if _stamp(s) > _stamp(best) and _days_apart(s, best) > SAME_TIME_DAYS
     ]
+    if cues.current and cues.kind == "any":
+        updates = [s for s in later if answers(s)]
+    else:
+        best_value = main_value(best, cues, question)
+        updates = [
+            s
+            for s in later
+            if merit(s) >= NEWER_RATIO * merit(best)
+            and main_value(s, cues, question) not in (None, best_value)
+        ]
     # among the newest source's sentences, the one scored best where it stands
     return max(updates, key=lambda s: (_stamp(s), s.score)) if updates else best
 
