@@ -124,6 +124,7 @@ def assert_nothing_after(answer: Answer, as_of: str) -> None:
 
 CHIEF = "Who is the chief executive of the Kestrel Bay Port Authority?"
 FARE = "How much is the single adult fare on the Gull Island ferry?"
+TOOK_OVER = "Who took over as chief executive of the Kestrel Bay Port Authority this week?"
 
 
 def test_after_both_appointments_the_later_one_leads_and_the_earlier_is_an_earlier_report(
@@ -168,10 +169,7 @@ def test_before_both_appointments_the_question_is_refused(assistant: Assistant) 
 def test_who_took_over_this_week_picks_the_article_of_that_week(
     assistant: Assistant, as_of: str, named: str, not_named: str
 ) -> None:
-    answer = assistant.ask(
-        "Who took over as chief executive of the Kestrel Bay Port Authority this week?",
-        as_of=as_of,
-    )
+    answer = assistant.ask(TOOK_OVER, as_of=as_of)
     assert not answer.refused
     assert named in answer.citations[0].text
     assert all(not_named not in c.text for c in answer.citations)
@@ -200,44 +198,42 @@ def test_latest_news_leads_with_the_newest_article(assistant: Assistant) -> None
     assert answer.citations[0].published == datetime.fromisoformat("2025-08-15T12:00:00+00:00")
 
 
-def test_a_window_with_nothing_in_it_falls_back_to_earlier_articles_and_says_so(
-    assistant: Assistant,
+FROM_EARLIER = "; the answer comes from earlier articles."
+
+
+@pytest.mark.parametrize(
+    ("as_of", "outlets", "named", "note"),
+    [
+        pytest.param(
+            "2025-10-01",
+            (),
+            "Tobias Renn",
+            "No article was published this week" + FROM_EARLIER,
+            id="no article in the window",
+        ),
+        pytest.param(
+            "2025-04-21",  # the week before holds only the lighthouse copy
+            (),
+            "Mara Quint",
+            "Nothing in the articles published this week answers this" + FROM_EARLIER,
+            id="the window's articles do not answer",
+        ),
+        pytest.param(
+            "2025-07-03",  # other outlets published that week
+            ("Coastline Business Review",),
+            "Mara Quint",
+            "Nothing in the articles published this week answers this" + FROM_EARLIER,
+            id="no article of the chosen outlets in the window",
+        ),
+    ],
+)
+def test_a_window_that_does_not_answer_falls_back_to_earlier_articles_and_says_why(
+    assistant: Assistant, as_of: str, outlets: tuple[str, ...], named: str, note: str
 ) -> None:
-    answer = assistant.ask(
-        "Who took over as chief executive of the Kestrel Bay Port Authority this week?",
-        as_of="2025-10-01",
-    )
+    answer = assistant.ask(TOOK_OVER, as_of=as_of, filters=Filters(outlets=outlets))
     assert not answer.refused
-    assert "Tobias Renn" in answer.citations[0].text
-    assert answer.note == (
-        "No article was published this week; the answer comes from earlier articles."
-    )
-
-
-def test_an_empty_window_of_the_chosen_outlets_is_not_said_to_be_empty(
-    assistant: Assistant,
-) -> None:
-    answer = assistant.ask(
-        "Who took over as chief executive of the Kestrel Bay Port Authority this week?",
-        as_of="2025-07-03",
-        filters=Filters(outlets=("Coastline Business Review",)),
-    )
-    assert answer.note and answer.note.startswith("Nothing in the articles published this week")
-
-
-def test_a_window_whose_articles_do_not_answer_says_so_in_the_fallback_note(
-    assistant: Assistant,
-) -> None:
-    # the week before 21 April 2025 holds only the lighthouse copy
-    answer = assistant.ask(
-        "Who became chief executive of the Kestrel Bay Port Authority this week?",
-        as_of="2025-04-21",
-    )
-    assert "Mara Quint" in answer.citations[0].text
-    assert answer.note == (
-        "Nothing in the articles published this week answers this; "
-        "the answer comes from earlier articles."
-    )
+    assert named in answer.citations[0].text
+    assert answer.note == note
 
 
 def test_a_named_month_reads_as_published_in_it_in_the_note(assistant: Assistant) -> None:
