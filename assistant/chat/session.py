@@ -16,7 +16,8 @@ from assistant.chat.writes import Job, Writes
 from assistant.pipeline import AsOf, Assistant
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import Passage
-from assistant.text import names
+from assistant.retrieve.timescope import is_time_phrase
+from assistant.text import MONTH_NAMES, WEEKDAY_NAMES, names
 from assistant.types import Answer
 
 _LEAD_IN = re.compile(
@@ -40,12 +41,18 @@ def condense(question: str, previous: Sequence[str]) -> str:
     """A follow-up rewritten to stand alone, using the names of the previous question.
 
     "And which countries applied?" after "Who is joining BRICS?" becomes
-    "Which countries applied - BRICS?". A question that names its own subject and does not
-    point back ("it", "they", "what about ...") is left as it is.
+    "Which countries applied - BRICS?"; "And in March?" after "Who runs the port?" becomes
+    "Who runs the port in March?". A question that names its own subject and does not point
+    back ("it", "they", "what about ...") is left as it is.
     """
     question = question.strip()
     if not previous or not question:
         return question
+    when = _LEAD_IN.sub("", question).strip().rstrip("?").strip()
+    if when.split(" ", 1)[0].lower() not in (*MONTH_NAMES, *WEEKDAY_NAMES):
+        when = when[:1].lower() + when[1:]  # "In 2023" ends the question as "in 2023"
+    if is_time_phrase(when):  # "And in March?" asks the previous question of another time
+        return f"{previous[-1].strip().rstrip('?').rstrip()} {when}?"
     lead_in = _LEAD_IN.match(question)
     points_back = bool(lead_in) or bool(_REFERS_BACK.search(question))
     if question_cues(question).key_terms and not points_back:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from assistant.errors import ConfigError
-from assistant.text import MONTH_NAMES, WEEKDAY_NAMES
+from assistant.text import MONTH_NAMES, WEEKDAY_NAMES, words
 
 AsOf = str | date | datetime | None  # what callers may give as the as-of time
 
@@ -17,6 +17,7 @@ _MONTH_NAMES = tuple(name.capitalize() for name in MONTH_NAMES)
 _MONTH = {name: i + 1 for i, name in enumerate(_MONTH_NAMES)}
 _MONTH_RE = "|".join(_MONTH_NAMES)
 _YEAR_RE = r"(?:19|20)\d\d"
+_YEAR = re.compile(_YEAR_RE)
 
 # Words that ask for the state of things now: prefer newer sources, and say when the newest
 # source is old. Lower case only: "New York" and "Now This" are names.
@@ -132,6 +133,26 @@ def without_news_request(question: str) -> str:
     """The question without the words asking for news on its subject ("What's the latest on
     BRICS?" -> "What's BRICS?"): what is left names what a source must be about."""
     return " ".join(_NEWS_REQUEST.sub(" ", question).split())
+
+
+# the words a follow-up made of time words alone may hold ("And in March?", "What about now?")
+_TIME_PHRASE_WORDS = frozenset(
+    (
+        "in", "on", "since", "during", "early", "late", "mid", "this", "last", "past", "the",
+        "today", "tonight", "yesterday", "week", "month", "year", "now", "currently", "still",
+        "recently", "latest", *MONTH_NAMES, *WEEKDAY_NAMES,
+    )
+)  # fmt: skip
+
+
+def is_time_phrase(text: str) -> bool:
+    """Whether `text` says only when ("in March", "last year", "now", "on Tuesday"): words of
+    time that set a window or ask for the current state of things, and nothing else."""
+    found = words(text)
+    if not found or not all(w in _TIME_PHRASE_WORDS or _YEAR.fullmatch(w) for w in found):
+        return False
+    scope = time_scope(text, datetime.now(UTC))
+    return scope.window or scope.wants_current
 
 
 def time_scope(question: str, as_of: datetime) -> TimeScope:

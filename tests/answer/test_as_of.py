@@ -10,6 +10,7 @@ import pytest
 
 from assistant.answer.cues import question_cues
 from assistant.answer.extractive import score_sentences
+from assistant.chat.session import ChatService
 from assistant.index.build import NewsIndex
 from assistant.index.embeddings import Embedder
 from assistant.pipeline import Assistant, scoped_filters
@@ -378,3 +379,12 @@ def test_a_count_told_in_other_words_is_an_answer_as_of_its_day(
     assert not answer.refused
     assert "10,000 soldiers" in answer.citations[0].text
     assert_nothing_after(answer, "2024-10-17")
+
+
+def test_a_follow_up_in_chat_asks_the_same_question_of_another_time(assistant: Assistant) -> None:
+    chat = ChatService(assistant)
+    now = chat.ask(CHIEF, as_of="2025-12-01")
+    assert "Tobias Renn" in now.citations[0].text
+    then = chat.ask("And in January?", previous=[CHIEF], as_of="2025-12-01")
+    assert then.standalone_question == CHIEF.rstrip("?") + " in January?"
+    assert "Mara Quint" in then.citations[0].text and "Renn" not in then.text

@@ -19,6 +19,22 @@ def test_follow_ups_borrow_the_names_of_the_previous_question(follow_up, standal
     assert condense(follow_up, PREVIOUS) == standalone
 
 
+@pytest.mark.parametrize(
+    ("follow_up", "standalone"),
+    [
+        ("And in March?", "Who is joining BRICS in March?"),
+        ("What about last year?", "Who is joining BRICS last year?"),
+        ("and now?", "Who is joining BRICS now?"),
+        ("And Tuesday?", "Who is joining BRICS Tuesday?"),
+        ("In 2023?", "Who is joining BRICS in 2023?"),
+    ],
+)
+def test_a_follow_up_of_time_words_alone_asks_the_previous_question_of_that_time(
+    follow_up, standalone
+):
+    assert condense(follow_up, PREVIOUS) == standalone
+
+
 def test_a_question_with_its_own_subject_stands_as_it_is():
     question = "How many North Korean troops are in Russia?"
     assert condense(question, PREVIOUS) == question

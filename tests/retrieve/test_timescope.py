@@ -4,7 +4,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from assistant.retrieve.timescope import asks_for_current, time_scope, without_news_request
+from assistant.retrieve.timescope import (
+    asks_for_current,
+    is_time_phrase,
+    time_scope,
+    without_news_request,
+)
 
 FRIDAY = datetime(2023, 1, 13, 18, 0, tzinfo=UTC)  # a Friday
 
@@ -82,3 +87,21 @@ def test_a_question_on_a_fact_keeps_its_words(question):
 )
 def test_a_window_is_said_in_words_that_follow_published(question, published):
     assert time_scope(question, FRIDAY).published == published
+
+
+@pytest.mark.parametrize(
+    ("text", "only_time"),
+    [
+        ("in March", True),
+        ("last year", True),
+        ("now", True),
+        ("on Tuesday", True),
+        ("since 2021", True),
+        ("March", False),  # a month alone sets no window
+        ("the bridge", False),
+        ("in March the bank", False),
+        ("", False),
+    ],
+)
+def test_a_phrase_of_time_words_alone_is_told_from_one_with_a_subject(text, only_time):
+    assert is_time_phrase(text) is only_time
