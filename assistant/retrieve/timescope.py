@@ -16,6 +16,10 @@ AsOf = str | date | datetime | None  # what callers may give as the as-of time
 _MONTH_NAMES = tuple(name.capitalize() for name in MONTH_NAMES)
 _MONTH = {name: i + 1 for i, name in enumerate(_MONTH_NAMES)}
 _MONTH_RE = "|".join(_MONTH_NAMES)
+_WINDOW_WORD = "(?i:in|since|during)"  # "In March, ..." opens a question too
+# after "in", "since" or "during" a month may be typed in lower case ("what changed in march"),
+# but not "may", which is then more often the verb
+_ANY_CASE_MONTH_RE = "|".join((*_MONTH_NAMES, *(name for name in MONTH_NAMES if name != "may")))
 _YEAR_RE = r"(?:19|20)\d\d"
 _YEAR = re.compile(_YEAR_RE)
 
@@ -171,8 +175,8 @@ def time_scope(question: str, as_of: datetime) -> TimeScope:
         lowered,
     )
     named = re.search(
-        rf"\b(in|since|during) (?:early |late |mid-)?({_MONTH_RE})(?:,? ({_YEAR_RE}))?\b"
-        rf"|\b(in|since|during) ({_YEAR_RE})\b",
+        rf"\b({_WINDOW_WORD}) (?:early |late |mid-)?({_ANY_CASE_MONTH_RE})(?:,? ({_YEAR_RE}))?\b"
+        rf"|\b({_WINDOW_WORD}) ({_YEAR_RE})\b",
         question,
     )
     if relative and (not named or relative.start() < named.start()):
@@ -198,15 +202,15 @@ def time_scope(question: str, as_of: datetime) -> TimeScope:
         return scope(since, until, word)
     if named:
         if named.group(4):  # "in 2023", "since 2021"
-            preposition, year_value = named.group(4), int(named.group(5))
+            preposition, year_value = named.group(4).lower(), int(named.group(5))
             start = _month_start(year_value, 1, as_of.tzinfo)
             end = start.replace(year=year_value + 1)
         else:
-            preposition = named.group(1)
+            preposition = named.group(1).lower()
             year_given = int(named.group(3)) if named.group(3) else None
-            start = _named_month(_MONTH[named.group(2)], year_given, as_of)
+            start = _named_month(_MONTH[named.group(2).capitalize()], year_given, as_of)
             end = _next_month(start)
-        label = named.group(0)
+        label = named.group(0)[:1].lower() + named.group(0)[1:]  # "In March, ..." -> "in March"
         if start > as_of:
             return TimeScope(as_of, wants_current=wants_current)
         return scope(start, None if preposition == "since" else end, label)

@@ -105,3 +105,22 @@ def test_a_window_is_said_in_words_that_follow_published(question, published):
 )
 def test_a_phrase_of_time_words_alone_is_told_from_one_with_a_subject(text, only_time):
     assert is_time_phrase(text) is only_time
+
+
+@pytest.mark.parametrize(
+    ("question", "since", "label"),
+    [
+        ("what did the bank do in march?", datetime(2022, 3, 1, tzinfo=UTC), "in march"),
+        ("In March, who ran the port?", datetime(2022, 3, 1, tzinfo=UTC), "in March"),
+        ("Since 2021, who has run it?", datetime(2021, 1, 1, tzinfo=UTC), "since 2021"),
+    ],
+)
+def test_a_month_typed_in_lower_case_or_a_window_opening_the_question_sets_it(
+    question, since, label
+):
+    scope = time_scope(question, FRIDAY)
+    assert scope.since == since and scope.label == label
+
+
+def test_may_in_lower_case_is_left_to_be_the_verb():
+    assert not time_scope("Which rates in may rise?", FRIDAY).window
