@@ -385,7 +385,7 @@ def earlier_report(
     if lead_value is None or cues.kind == "date":
         return None
     for item in scored:
-        if merit(item) < EARLIER_RATIO * merit(lead) or not answers(item):
+        if not answers(item) or merit(item) < EARLIER_RATIO * merit(lead):
             continue
         if item.article.id == lead.article.id or _stamp(item) >= _stamp(lead):
             continue

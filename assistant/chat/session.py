@@ -16,8 +16,8 @@ from assistant.chat.writes import Job, Writes
 from assistant.pipeline import AsOf, Assistant
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.search import Passage
-from assistant.retrieve.timescope import is_time_phrase
-from assistant.text import MONTH_NAMES, WEEKDAY_NAMES, names
+from assistant.retrieve.timescope import as_time_phrase
+from assistant.text import names
 from assistant.types import Answer
 
 _LEAD_IN = re.compile(
@@ -48,10 +48,8 @@ def condense(question: str, previous: Sequence[str]) -> str:
     question = question.strip()
     if not previous or not question:
         return question
-    when = _LEAD_IN.sub("", question).strip().rstrip("?").strip()
-    if when.split(" ", 1)[0].lower() not in (*MONTH_NAMES, *WEEKDAY_NAMES):
-        when = when[:1].lower() + when[1:]  # "In 2023" ends the question as "in 2023"
-    if is_time_phrase(when):  # "And in March?" asks the previous question of another time
+    when = as_time_phrase(_LEAD_IN.sub("", question))
+    if when:  # "And in March?" asks the previous question of another time
         return f"{previous[-1].strip().rstrip('?').rstrip()} {when}?"
     lead_in = _LEAD_IN.match(question)
     points_back = bool(lead_in) or bool(_REFERS_BACK.search(question))

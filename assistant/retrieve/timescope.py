@@ -159,6 +159,15 @@ def is_time_phrase(text: str) -> bool:
     return scope.window or scope.wants_current
 
 
+def as_time_phrase(text: str) -> str | None:
+    """`text` as the words of time that end a question ("In 2023?" -> "in 2023"), or None
+    when it says more than when (`is_time_phrase`)."""
+    phrase = text.strip().rstrip("?").strip()
+    if phrase.split(" ", 1)[0].lower() not in (*MONTH_NAMES, *WEEKDAY_NAMES):
+        phrase = phrase[:1].lower() + phrase[1:]
+    return phrase if is_time_phrase(phrase) else None
+
+
 def time_scope(question: str, as_of: datetime) -> TimeScope:
     """The window or preference the question's time words set (the first window word wins)."""
     wants_current = asks_for_current(question)
